@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import { loadConfigFile } from '../config/load.js';
+import { configSchema } from '../config/schema.js';
+import { ConfigError, UsageError } from '../errors/errors.js';
+import { formatError } from '../errors/format.js';
+import { createLogger } from '../log/logger.js';
+import { buildPlan } from '../plan/build.js';
+import { renderPlan } from '../plan/render.js';
+import { realClock, realProcesses } from '../process/real.js';
+import type { SignalSource } from '../signals/source.js';
+import { supervise } from '../supervise/supervise.js';
+import { parseArgs } from './args.js';
+import { HELP } from './help.js';
+
+/** What the CLI needs from the outside world; `main.ts` passes the real process. */
+export interface CliIo {
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  signals: SignalSource;
+  /** Colour pretty logs (stderr is a TTY and NO_COLOR is unset). */
+  color: boolean;
+}
+
+export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
+export async function runCli(io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(io.args, io.env);
+    if (args.command === 'help') return io.stdout(HELP), 0;
+    if (args.command === 'version') return io.stdout(`hookvisor ${VERSION}\n`), 0;
+
+    const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks);
+    const config = loaded?.config ?? configSchema.parse({});
+    const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source });
+    if (args.command === 'dry-run') return io.stdout(renderPlan(plan)), 0;
+    if (!plan.main) throw new UsageError('no command to run: give COMMAND after -- or main.command in the hooks file');
+
+    const logger = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
+    logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
+    return await supervise(plan, { signals: io.signals, processes: realProcesses, clock: realClock, logger });
+  } catch (err) {
+    io.stderr(`${formatError(err)}\n`);
+    return err instanceof ConfigError || err instanceof UsageError ? 2 : 1;
+  }
+}

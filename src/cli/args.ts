@@ -1,0 +1,70 @@
+import { UsageError } from '../errors/errors.js';
+import { LEVELS, type Level } from '../log/events.js';
+import type { LogFormat } from '../log/logger.js';
+
+export interface CliArgs {
+  command: 'run' | 'dry-run' | 'help' | 'version';
+  hooks?: string;
+  logLevel: Level;
+  logFormat: LogFormat;
+  /** COMMAND [ARG...] given after `--` (or after the options). */
+  argv: string[];
+}
+
+const VALUE_OPTIONS = ['--hooks', '--log-level', '--log-format'] as const;
+type ValueOption = (typeof VALUE_OPTIONS)[number];
+
+/** Parses the command line; environment variables give the defaults the flags override. */
+export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
+  const values: Partial<Record<ValueOption, string>> = {};
+  let command: CliArgs['command'] = 'run';
+  let i = 0;
+  if (args[0] === 'run' || args[0] === 'dry-run') command = args[i++] as CliArgs['command'];
+  let argv: string[] = [];
+  for (; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      argv = args.slice(i + 1);
+      break;
+    }
+    if (arg === '--help' || arg === '-h') return { ...defaults(env), command: 'help', argv: [] };
+    if (arg === '--version' || arg === '-V') return { ...defaults(env), command: 'version', argv: [] };
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if ((VALUE_OPTIONS as readonly string[]).includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      values[name as ValueOption] = value;
+      continue;
+    }
+    if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    // The first plain word starts COMMAND, as with `tini cmd`; `--` is still the safe spelling.
+    argv = args.slice(i);
+    break;
+  }
+  const d = defaults(env);
+  return {
+    command,
+    hooks: values['--hooks'] ?? d.hooks,
+    logLevel: level(values['--log-level'] ?? d.logLevel),
+    logFormat: format(values['--log-format'] ?? d.logFormat),
+    argv,
+  };
+}
+
+function defaults(env: NodeJS.ProcessEnv): Omit<CliArgs, 'command' | 'argv'> {
+  return {
+    hooks: env.HOOKVISOR_HOOKS || undefined,
+    logLevel: level(env.HOOKVISOR_LOG_LEVEL || 'info', 'HOOKVISOR_LOG_LEVEL'),
+    logFormat: format(env.HOOKVISOR_LOG_FORMAT || 'json', 'HOOKVISOR_LOG_FORMAT'),
+  };
+}
+
+function level(value: string, from = '--log-level'): Level {
+  if ((LEVELS as readonly string[]).includes(value)) return value as Level;
+  throw new UsageError(`${from} must be one of ${LEVELS.join(', ')}; got "${value}"`);
+}
+
+function format(value: string, from = '--log-format'): LogFormat {
+  if (value === 'json' || value === 'pretty') return value;
+  throw new UsageError(`${from} must be json or pretty; got "${value}"`);
+}

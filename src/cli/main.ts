@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The only module that touches the real process. It catches signals before anything else loads:
+// as PID 1 an unhandled SIGTERM is dropped by the kernel, and module loading takes tens of milliseconds.
+import { RELAYED_SIGNALS } from '../signals/names.js';
+import { installSignals } from '../signals/source.js';
+
+const signals = installSignals(process, RELAYED_SIGNALS);
+const { runCli } = await import('./app.js');
+const { writeStderr } = await import('../log/logger.js');
+
+// An unexpected error must not end PID 1 before postStop: say what happened and keep supervising.
+const report = (err: unknown) => writeStderr(`${JSON.stringify({ level: 50, event: 'internal.error', during: 'callback', error: String((err as Error)?.stack ?? err) })}\n`);
+process.on('uncaughtException', report);
+process.on('unhandledRejection', report);
+
+const code = await runCli({
+  args: process.argv.slice(2),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: writeStderr,
+  signals,
+  color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+});
+signals.dispose();
+process.exit(code);

@@ -1,0 +1,36 @@
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
+
+/**
+ * Parses "500ms", "10s", "2m", "1h", "1m30s", or a bare number of seconds (number or numeric string).
+ * Returns milliseconds, or throws an Error whose message is fit for a config error.
+ */
+export function parseDuration(input: string | number): number {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0) throw new Error(`invalid duration ${input}: must be a non-negative number of seconds`);
+    return Math.round(input * 1000);
+  }
+  const text = input.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  let total = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < text.length) {
+    const at = PART.lastIndex;
+    const m = PART.exec(text);
+    if (!m || m.index !== at) {
+      throw new Error(`invalid duration "${input}": use a number with ms, s, m or h (500ms, 10s, 2m, 1m30s) or a number of seconds`);
+    }
+    total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  }
+  if (text.length === 0) throw new Error('invalid duration "": empty');
+  return Math.round(total);
+}
+
+/** Short human text for a duration in ms: 500ms, 10s, 1.5s, 2m, 2m30s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`;
+  const m = Math.floor(ms / 60_000);
+  const rest = ms - m * 60_000;
+  return rest === 0 ? `${m}m` : `${m}m${formatDuration(rest)}`;
+}

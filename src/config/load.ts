@@ -1,0 +1,65 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import { configSchema, type Config } from './schema.js';
+import { formatPath, parseYaml, type KeyPath, type YamlSource } from './yaml-source.js';
+
+/** Hooks files are a few kilobytes; anything this large is a mistake, not a config. */
+export const MAX_HOOKS_FILE_BYTES = 1024 * 1024;
+
+export interface LoadedConfig {
+  config: Config;
+  source: YamlSource;
+}
+
+/** Reads, parses and validates a hooks file. Throws ConfigError naming file, line, column and key. */
+export function loadConfigFile(file: string): LoadedConfig {
+  return loadConfigText(file, readHooksFile(file));
+}
+
+export function loadConfigText(file: string, text: string): LoadedConfig {
+  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: 'the hooks file is empty (write at least "version: 1")' }]);
+  const parsed = parseYaml(file, text);
+  if (Array.isArray(parsed)) throw new ConfigError(file, parsed);
+  const data = parsed.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(file, [{ path: '', message: 'the hooks file must be a mapping of keys (version, env, main, stop, hooks)', line: 1, column: 1 }]);
+  }
+  const result = configSchema.safeParse(data);
+  if (!result.success) throw new ConfigError(file, result.error.issues.flatMap((i) => toIssues(i, parsed)));
+  return { config: result.data, source: parsed };
+}
+
+/** Turns a schema issue into positioned issues; unknown keys get one issue each, at the key itself. */
+function toIssues(issue: z.core.$ZodIssue, source: YamlSource): ConfigIssue[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => positioned([...path, key], `unknown key "${key}"`, source, key));
+  }
+  return [positioned(path, issue.message, source)];
+}
+
+export function positioned(path: KeyPath, message: string, source: YamlSource, key?: string): ConfigIssue {
+  const pos = key === undefined ? source.locate(path) : source.locate(path.slice(0, -1), key);
+  return { path: formatPath(path), message, line: pos?.line, column: pos?.column };
+}
+
+function readHooksFile(file: string): string {
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw issue(file, 'is a directory, not a hooks file');
+    if (stat.size > MAX_HOOKS_FILE_BYTES) throw issue(file, `is ${stat.size} bytes; a hooks file may be at most ${MAX_HOOKS_FILE_BYTES}`);
+    const buf = readFileSync(file);
+    if (buf.includes(0)) throw issue(file, 'holds binary data (a NUL byte), not YAML text');
+    return buf.toString('utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(err)})`;
+    throw issue(file, why);
+  }
+}
+
+function issue(file: string, what: string): ConfigError {
+  return new ConfigError(file, [{ path: '', message: `the hooks file ${what}` }]);
+}

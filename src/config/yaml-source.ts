@@ -1,0 +1,67 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ConfigIssue } from '../errors/errors.js';
+
+export type KeyPath = readonly (string | number)[];
+
+/** A parsed YAML document that can say where any key path sits in the text. */
+export interface YamlSource {
+  readonly file: string;
+  readonly data: unknown;
+  /** Line and column of the value at `path`, or of the deepest part of it that exists. */
+  locate(path: KeyPath, key?: string): { line: number; column: number } | undefined;
+}
+
+/** Largest alias expansion accepted; stops "billion laughs" documents. */
+const MAX_ALIAS_COUNT = 100;
+
+export function formatPath(path: KeyPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Parses YAML text; returns the source or the syntax issues with positions. */
+export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return { path: '', message: `invalid YAML: ${e.message.split('\n')[0]}`, line: pos?.line, column: pos?.col };
+    });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return [{ path: '', message: `invalid YAML: ${(err as Error).message}` }];
+  }
+  const locate = (path: KeyPath, key?: string) => {
+    const node = find(doc, key === undefined ? path : [...path, key], key !== undefined);
+    const offset = node?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return { file, data, locate };
+}
+
+/** Walks the document along `path`; with `wantKey` the last step returns the key node, not its value. */
+function find(doc: Document, path: KeyPath, wantKey: boolean): Node | undefined {
+  let node = doc.contents as Node | null;
+  let found: Node | undefined = node ?? undefined;
+  for (const [i, step] of path.entries()) {
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return found;
+      const keyNode = pair.key as Node;
+      node = last && wantKey ? keyNode : ((pair.value as Node | null) ?? keyNode);
+    } else if (isSeq(node) && typeof step === 'number') {
+      node = (node.items[step] as Node | undefined) ?? null;
+    } else {
+      return found;
+    }
+    if (!node) return found;
+    found = node;
+  }
+  return found;
+}

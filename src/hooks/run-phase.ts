@@ -1,0 +1,38 @@
+import type { PlannedTask } from '../plan/types.js';
+import { runTask, type TaskPorts, type TaskResult } from './run-task.js';
+
+export interface PhaseResult {
+  results: TaskResult[];
+  failed: number;
+  /** A task with onFailure: abort failed, or the phase was cancelled; the rest did not run. */
+  aborted: boolean;
+}
+
+export interface PhaseOptions {
+  baseEnv: Record<string, string>;
+  runtime: Record<string, string>;
+  /** Checked before each task: true stops the phase there (a stop signal during preStart, say). */
+  cancelled?: () => boolean;
+}
+
+/** Runs a phase's tasks in order, honouring each task's onFailure. */
+export async function runPhase(tasks: readonly PlannedTask[], ports: TaskPorts, opts: PhaseOptions): Promise<PhaseResult> {
+  const results: TaskResult[] = [];
+  const phase = tasks[0]?.phase;
+  if (phase === undefined) return { results, failed: 0, aborted: false };
+  ports.logger.log({ event: 'phase.start', phase, tasks: tasks.length });
+  let aborted = false;
+  for (const task of tasks) {
+    if (aborted || opts.cancelled?.()) {
+      aborted = true;
+      ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: opts.cancelled?.() ? 'stopping' : 'an earlier task failed with onFailure: abort' });
+      continue;
+    }
+    const result = await runTask(task, opts.baseEnv, opts.runtime, ports);
+    results.push(result);
+    if (!result.ok && task.onFailure === 'abort') aborted = true;
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  ports.logger.log({ event: 'phase.end', phase, failed, aborted });
+  return { results, failed, aborted };
+}

@@ -1,0 +1,74 @@
+import type { Phase, StopReason } from '../plan/types.js';
+
+/** Every thing hookvisor logs: one typed event each, so logs can be filtered by `event`. */
+export type LogEvent =
+  | { event: 'hookvisor.start'; version: string; pid: number; hooksFile?: string }
+  | { event: 'phase.start'; phase: Phase; tasks: number }
+  | { event: 'phase.end'; phase: Phase; failed: number; aborted: boolean }
+  | { event: 'hook.start'; phase: Phase; task: string; pid?: number }
+  | { event: 'hook.output'; phase: Phase; task: string; stream: 'stdout' | 'stderr'; line: string }
+  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; error?: string; durationMs: number }
+  | { event: 'hook.skip'; phase: Phase; task: string; why: string }
+  | { event: 'main.start'; pid: number; command: string[] }
+  | { event: 'main.spawn-error'; command: string[]; code: string; exitCode: number }
+  | { event: 'main.exit'; pid: number; exitCode?: number; signal?: string }
+  | { event: 'signal.received'; signal: string }
+  | { event: 'signal.forward'; signal: string; pid: number; group: boolean }
+  | { event: 'signal.ignored'; signal: string; why: string }
+  | { event: 'stop.start'; signal: string }
+  | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number }
+  | { event: 'stop.straggler'; pid: number; command: string }
+  | { event: 'stop.stuck'; waitedMs: number }
+  | { event: 'internal.error'; error: string; during: string }
+  | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason };
+
+export type EventName = LogEvent['event'];
+export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** The level of an event: failures are errors, noise is debug, the lifecycle is info. */
+export function levelOf(e: LogEvent): Level {
+  switch (e.event) {
+    case 'hook.end':
+      return e.ok ? 'info' : 'error';
+    case 'signal.received':
+      return 'debug';
+    case 'signal.ignored':
+    case 'stop.escalate':
+    case 'stop.straggler':
+    case 'stop.stuck':
+      return 'warn';
+    case 'hook.skip':
+      return 'debug';
+    case 'main.spawn-error':
+    case 'internal.error':
+      return 'error';
+    default:
+      return 'info';
+  }
+}
+
+/** One short sentence per event, for the `msg` field and the pretty format. */
+export function describe(e: LogEvent): string {
+  switch (e.event) {
+    case 'hookvisor.start': return `hookvisor ${e.version} started (pid ${e.pid})`;
+    case 'phase.start': return `${e.phase}: ${e.tasks} task(s)`;
+    case 'phase.end': return `${e.phase} done${e.failed ? `, ${e.failed} failed` : ''}${e.aborted ? ', aborted' : ''}`;
+    case 'hook.start': return `${e.phase} task "${e.task}" started`;
+    case 'hook.output': return `${e.phase} "${e.task}" ${e.stream}: ${e.line}`;
+    case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms`;
+    case 'hook.skip': return `${e.phase} task "${e.task}" skipped: ${e.why}`;
+    case 'main.start': return `main started (pid ${e.pid}): ${e.command.join(' ')}`;
+    case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}`;
+    case 'main.exit': return `main (pid ${e.pid}) exited ${e.signal ? `on ${e.signal}` : `with code ${e.exitCode}`}`;
+    case 'signal.received': return `received ${e.signal}`;
+    case 'signal.forward': return `forwarded ${e.signal} to ${e.group ? 'process group' : 'pid'} ${e.pid}`;
+    case 'signal.ignored': return `ignored ${e.signal}: ${e.why}`;
+    case 'stop.start': return `stopping on ${e.signal}`;
+    case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.pid}`;
+    case 'stop.straggler': return `left behind by main: pid ${e.pid} (${e.command})`;
+    case 'stop.stuck': return `processes still present ${e.waitedMs}ms after SIGKILL; running postStop anyway`;
+    case 'internal.error': return `internal error during ${e.during}: ${e.error}`;
+    case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
+  }
+}

@@ -1,0 +1,68 @@
+import { execa } from 'execa';
+import { SpawnError } from '../errors/errors.js';
+import type { SignalName } from '../signals/names.js';
+import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
+import { procGroupMembers } from './proc.js';
+
+// cleanup: false keeps execa from adding its own signal handlers; all signals are ours.
+const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
+
+export const realProcesses: ProcessPort = {
+  async spawnMain(argv, env) {
+    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, stdio: 'inherit' });
+    if (sub.pid === undefined) {
+      const result = await sub;
+      throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
+    }
+    const exited = sub.then((r): ExitStatus => ({ exitCode: r.exitCode, signal: r.signal as SignalName | undefined }));
+    return { pid: sub.pid, exited } satisfies RunningMain;
+  },
+
+  spawnTask(argv, env, cwd) {
+    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const onExit = new Promise<ExitStatus & { error?: string }>((resolve) => {
+      sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined }));
+    });
+    // A program that never ran emits no 'exit'; execa's result then carries the errno code.
+    type Outcome = ExitStatus & { error?: string };
+    const neverRan = sub.then((r): Promise<Outcome> | Outcome =>
+      r.code && r.exitCode === undefined && r.signal === undefined ? { error: describeSpawnError(r.code, argv[0]!, cwd) } : onExit,
+    );
+    const exited: TaskProcess['exited'] = Promise.race([onExit, neverRan]);
+    return { pid: sub.pid, stdout: sub.stdout, stderr: sub.stderr, exited } satisfies TaskProcess;
+  },
+
+  kill(pid, signal, group) {
+    try {
+      process.kill(group ? -pid : pid, signal);
+      return 'sent';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
+      throw err;
+    }
+  },
+
+  groupMembers(pgid) {
+    const members = procGroupMembers(pgid);
+    if (members) return members;
+    // Without /proc, a signal 0 to the group says whether anything (possibly a zombie) is left.
+    return this.kill(pgid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: pgid, command: '?' }] : [];
+  },
+};
+
+function describeSpawnError(code: string, program: string, cwd?: string): string {
+  if (code === 'ENOENT') return cwd ? `${program} or the directory ${cwd} not found` : `${program}: command not found`;
+  if (code === 'EACCES') return `${program}: permission denied (not executable?)`;
+  return `${program}: ${code}`;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  delay(ms) {
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    return { promise, cancel: () => clearTimeout(timer) };
+  },
+};

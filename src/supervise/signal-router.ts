@@ -1,0 +1,45 @@
+import type { StopPlan } from '../plan/types.js';
+import type { SignalName } from '../signals/names.js';
+import type { SupervisorPorts } from './ports.js';
+
+export interface SignalRouter {
+  /** Resolves with the first stop signal. */
+  readonly stopSignal: Promise<SignalName>;
+  /** True once a stop signal arrived. */
+  stopRequested(): boolean;
+  /** From now on stop signals are logged and ignored (a stop, or main's own exit, is being handled). */
+  markStopping(): void;
+  /** Where other signals go; undefined while there is no main. */
+  forwardTo(pid: number | undefined): void;
+  dispose(): void;
+}
+
+/** The single place that decides what each received signal does. */
+export function routeSignals(stop: StopPlan, ports: Pick<SupervisorPorts, 'signals' | 'processes' | 'logger'>): SignalRouter {
+  const { logger, processes } = ports;
+  let target: number | undefined;
+  let requested = false;
+  let stopping = false;
+  let resolveStop!: (s: SignalName) => void;
+  const stopSignal = new Promise<SignalName>((resolve) => (resolveStop = resolve));
+
+  const unsubscribe = ports.signals.subscribe((signal) => {
+    logger.log({ event: 'signal.received', signal });
+    if (stop.signals.includes(signal)) {
+      if (stopping) return logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
+      requested = stopping = true;
+      return resolveStop(signal);
+    }
+    if (target === undefined) return logger.log({ event: 'signal.ignored', signal, why: 'main is not running' });
+    if (processes.kill(target, signal, stop.group) === 'sent') logger.log({ event: 'signal.forward', signal, pid: target, group: stop.group });
+    else logger.log({ event: 'signal.ignored', signal, why: 'main is gone' });
+  });
+
+  return {
+    stopSignal,
+    stopRequested: () => requested,
+    markStopping: () => void (stopping = true),
+    forwardTo: (pid) => void (target = pid),
+    dispose: unsubscribe,
+  };
+}
