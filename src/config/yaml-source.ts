@@ -21,11 +21,11 @@ export function formatPath(path: KeyPath): string {
 /** Parses YAML text; returns the source or the syntax issues with positions. */
 export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return { path: '', message: `invalid YAML: ${e.message.split('\n')[0]}`, line: pos?.line, column: pos?.col };
+      return { path: '', message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, line: pos?.line, column: pos?.col };
     });
   }
   let data: unknown;

@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import { memoryLogger } from '../../src/log/logger.js';
+import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from '../../src/process/ports.js';
+import type { SignalName } from '../../src/signals/names.js';
+import { installSignals } from '../../src/signals/source.js';
+import type { SupervisorPorts } from '../../src/supervise/ports.js';
+
+/** An in-memory process table: main dies on the signals listed in `mainDiesOn`; tasks exit with `taskExit(argv)`. */
+export class FakeProcesses implements ProcessPort {
+  readonly calls: string[] = [];
+  mainDiesOn: SignalName[] = ['SIGTERM', 'SIGINT', 'SIGKILL'];
+  taskExit: (argv: readonly string[]) => number | Error = () => 0;
+  private finishMain?: (s: ExitStatus) => void;
+  private mainAlive = false;
+
+  async spawnMain(argv: readonly string[]): Promise<RunningMain> {
+    this.calls.push(`main ${argv.join(' ')}`);
+    this.mainAlive = true;
+    const exited = new Promise<ExitStatus>((resolve) => (this.finishMain = resolve));
+    return { pid: 100, exited };
+  }
+
+  exitMain(status: ExitStatus): void {
+    this.mainAlive = false;
+    this.finishMain?.(status);
+  }
+
+  spawnTask(argv: readonly string[], env: Record<string, string>): TaskProcess {
+    this.calls.push(`task ${argv.join(' ')} [${env.HOOKVISOR_PHASE}]`);
+    const result = this.taskExit(argv);
+    if (result instanceof Error) throw result;
+    return { pid: 200, stdout: null, stderr: null, exited: Promise.resolve({ exitCode: result }) };
+  }
+
+  kill(pid: number, signal: SignalName, group: boolean): 'sent' | 'gone' {
+    this.calls.push(`kill ${group ? -pid : pid} ${signal}`);
+    if (pid !== 100 || !this.mainAlive) return 'gone';
+    if (this.mainDiesOn.includes(signal)) this.exitMain({ signal });
+    return 'sent';
+  }
+
+  groupMembers(): { pid: number; command: string }[] {
+    return this.mainAlive ? [{ pid: 100, command: 'main' }] : [];
+  }
+}
+
+export const realTimeClock: Clock = {
+  now: () => performance.now(),
+  delay(ms) {
+    let t: NodeJS.Timeout | undefined;
+    return { promise: new Promise((r) => (t = setTimeout(r, ms))), cancel: () => clearTimeout(t) };
+  },
+};
+
+/** Ports with a fake process table, an EventEmitter standing in for `process` signals, and a memory logger. */
+export function fakePorts() {
+  const emitter = new EventEmitter();
+  const signals = installSignals(emitter as never, ['SIGTERM', 'SIGINT', 'SIGHUP']);
+  const processes = new FakeProcesses();
+  const logger = memoryLogger();
+  const ports: SupervisorPorts = { signals, processes, clock: realTimeClock, logger };
+  return { ports, emitter, signals, processes, logger };
+}

@@ -1,0 +1,27 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { MAX_LINE_BYTES, readLines } from '../../../src/hooks/output.js';
+
+async function linesOf(chunks: string[]): Promise<string[]> {
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  const done = readLines(stream, (l) => lines.push(l));
+  for (const c of chunks) stream.write(c);
+  stream.end();
+  await done;
+  return lines;
+}
+
+describe('readLines', () => {
+  it('splits across chunks, strips CR, and keeps a last line without newline', async () => {
+    expect(await linesOf(['a\nb', 'c\r\n', '\nlast'])).toEqual(['a', 'bc', '', 'last']);
+  });
+
+  it('cuts an endless line at the cap and drops the rest of it, then goes on', async () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 10);
+    const lines = await linesOf([long.slice(0, 5000), long.slice(5000), 'y'.repeat(100), '\nnext\n']);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(`${'x'.repeat(MAX_LINE_BYTES)} [line cut at ${MAX_LINE_BYTES} bytes]`);
+    expect(lines[1]).toBe('next');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigText } from '../../../src/config/load.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { ConfigError } from '../../../src/errors/errors.js';
+import { buildPlan, KILL_WAIT_MS } from '../../../src/plan/build.js';
+
+const load = (text: string) => loadConfigText('hooks.yaml', text);
+const planOf = (text: string, argv: string[] = [], env: NodeJS.ProcessEnv = {}) => {
+  const { config, source } = load(text);
+  return buildPlan(config, argv, env, { hooksFile: 'hooks.yaml', source });
+};
+const errorOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
+  try {
+    planOf(text, [], env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('buildPlan', () => {
+  it('is a plain init without a hooks file', () => {
+    const plan = buildPlan(configSchema.parse({}), ['sleep', '1'], { PATH: '/bin' });
+    expect(plan.main).toEqual({ argv: ['sleep', '1'], from: 'command line' });
+    expect(plan.env).toEqual({ PATH: '/bin' });
+    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS });
+    expect(plan.budget.totalMs).toBe(10_000 + KILL_WAIT_MS);
+  });
+
+  it('prefers COMMAND from the command line over main.command, and does not expand it', () => {
+    const text = 'main: { command: [from-file] }\n';
+    expect(planOf(text, ['${HOME}']).main).toEqual({ argv: ['${HOME}'], from: 'command line' });
+    expect(planOf(text).main).toEqual({ argv: ['from-file'], from: 'hooks file' });
+  });
+
+  it('expands file env from the environment, then commands from both', () => {
+    const plan = planOf(
+      'env: { OSD_ID: "${ID:-0}", DIR: /var/lib/ceph }\nmain: { command: [ceph-osd, --id, "${OSD_ID}"] }\nhooks:\n  postStop:\n    - run: [cryptsetup, close, "osd-${OSD_ID}"]\n      cwd: ${DIR}\n      env: { WHO: "osd.${OSD_ID}" }\n',
+      [],
+      { ID: '7', PATH: '/bin' },
+    );
+    expect(plan.main?.argv).toEqual(['ceph-osd', '--id', '7']);
+    expect(plan.env).toEqual({ ID: '7', PATH: '/bin', OSD_ID: '7', DIR: '/var/lib/ceph' });
+    expect(plan.fileEnvNames).toEqual(['OSD_ID', 'DIR']);
+    expect(plan.tasks.postStop[0]).toMatchObject({ argv: ['cryptsetup', 'close', 'osd-7'], cwd: '/var/lib/ceph', env: { WHO: 'osd.7' }, name: 'cryptsetup close osd-7' });
+  });
+
+  it('keeps run-time variables for the task start and leaves shell scripts to sh', () => {
+    const plan = planOf('hooks:\n  postStop:\n    - run: [report, "${HOOKVISOR_EXIT_CODE}"]\n    - shell: echo "$X ${HOOKVISOR_STOP_REASON}"\n', [], { X: 'x' });
+    expect(plan.tasks.postStop.map((t) => t.argv)).toEqual([
+      ['report', '${HOOKVISOR_EXIT_CODE}'],
+      ['/bin/sh', '-c', 'echo "$X ${HOOKVISOR_STOP_REASON}"'],
+    ]);
+  });
+
+  it('applies phase defaults for onFailure and when', () => {
+    const plan = planOf('hooks:\n  preStart: [{ run: [a] }]\n  preStop: [{ run: [b], timeout: 2s }]\n  postStop: [{ run: [c], when: exit }]\n');
+    expect(plan.tasks.preStart[0]).toMatchObject({ onFailure: 'abort', when: 'always', timeoutMs: 30_000 });
+    expect(plan.tasks.preStop[0]).toMatchObject({ onFailure: 'continue', timeoutMs: 2000 });
+    expect(plan.tasks.postStop[0]).toMatchObject({ when: 'exit' });
+  });
+
+  it('budgets the worst case: preStop, timeout, kill wait, and postStop tasks that can run after a signal', () => {
+    const plan = planOf('stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n');
+    expect(plan.budget).toEqual({ preStopMs: 3000, terminateMs: 5000 + KILL_WAIT_MS, postStopMs: 3000, totalMs: 11_000 + KILL_WAIT_MS });
+  });
+
+  it('names file, line, column and key of every unset variable', () => {
+    expect(errorOf('main:\n  command: [a, "${NOPE}"]\nhooks:\n  preStop:\n    - shell: echo ${ALSO_NOPE}\n')).toEqual([
+      { path: 'main.command[1]', line: 2, column: 16, message: expect.stringMatching(/\$\{NOPE\} is not set/) },
+      { path: 'hooks.preStop[0].shell', line: 5, column: 14, message: expect.stringMatching(/\$\{ALSO_NOPE\} is not set/) },
+    ]);
+  });
+
+  it('accepts unset variables that have a default or are filled in at run time', () => {
+    expect(() => planOf('hooks:\n  postStop:\n    - shell: echo ${A:-1} ${HOOKVISOR_EXIT_SIGNAL}\n    - run: [x, "${B:-}"]\n')).not.toThrow();
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/schema.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { supervise } from '../../../src/supervise/supervise.js';
+import { fakePorts } from '../../helpers/fakes.js';
+
+const plan = (hooks: object, argv = ['daemon']) => buildPlan(configSchema.parse({ hooks, stop: { timeout: '200ms' } }), argv, {});
+const task = (name: string) => ({ run: [name] });
+const phases = { preStart: [task('pre-start')], postStart: [], preStop: [task('pre-stop')], postStop: [task('post-stop')] };
+
+describe('supervise', () => {
+  it('runs the stop sequence on a signal and leaves no signal listener behind', async () => {
+    const { ports, emitter, signals, processes, logger } = fakePorts();
+    const running = supervise(plan(phases), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(143);
+    expect(processes.calls).toEqual([
+      'task pre-start [preStart]',
+      'main daemon',
+      'task pre-stop [preStop]',
+      'kill -100 SIGTERM',
+      'task post-stop [postStop]',
+    ]);
+    expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 143, reason: 'signal' });
+    signals.dispose();
+    expect(emitter.eventNames()).toEqual([]);
+  });
+
+  it('delivers a stop signal that came before supervise subscribed: nothing starts, postStop runs', async () => {
+    const { ports, emitter, processes } = fakePorts();
+    emitter.emit('SIGINT');
+    expect(await supervise(plan(phases), ports)).toBe(1);
+    expect(processes.calls).toEqual(['task post-stop [postStop]']);
+  });
+
+  it('still stops main and runs postStop when an internal error breaks a phase', async () => {
+    const { ports, emitter, processes, logger } = fakePorts();
+    processes.taskExit = (argv) => (argv[0] === 'pre-stop' ? new Error('injected fault') : 0);
+    const running = supervise(plan(phases), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(143);
+    expect(processes.calls.slice(2)).toEqual(['task pre-stop [preStop]', 'kill -100 SIGTERM', 'task post-stop [postStop]']);
+    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'internal.error', during: 'lifecycle' }));
+  });
+
+  it('escalates to SIGKILL when main ignores the forwarded signal', async () => {
+    const { ports, emitter, processes, logger } = fakePorts();
+    processes.mainDiesOn = ['SIGKILL'];
+    const running = supervise(plan({ postStop: [task('post-stop')] }), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    emitter.emit('SIGTERM');
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(137);
+    expect(processes.calls).toEqual(['main daemon', 'kill -100 SIGTERM', 'kill -100 SIGKILL', 'task post-stop [postStop]']);
+    expect(logger.events).toContainEqual({ event: 'signal.ignored', signal: 'SIGTERM', why: 'a stop is already under way' });
+    expect(logger.events).toContainEqual({ event: 'stop.escalate', signal: 'SIGKILL', afterMs: 200, pid: 100 });
+  });
+
+  it('forwards other signals to the group and passes main exit through', async () => {
+    const { ports, emitter, processes } = fakePorts();
+    const running = supervise(plan({}), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    emitter.emit('SIGHUP');
+    processes.exitMain({ exitCode: 4 });
+    expect(await running).toBe(4);
+    expect(processes.calls).toEqual(['main daemon', 'kill -100 SIGHUP']);
+  });
+});
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+}
