@@ -1,7 +1,7 @@
 import { expand } from '../config/expand.js';
 import type { Logger } from '../log/logger.js';
 import type { PlannedTask } from '../plan/types.js';
-import type { Clock, ExitStatus, ProcessPort } from '../process/ports.js';
+import type { Clock, ExitStatus, ProcessPort, TaskProcess } from '../process/ports.js';
 import { readLines } from './output.js';
 
 export interface TaskResult {
@@ -33,7 +33,15 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   const { processes, clock, logger } = ports;
   const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
   const started = clock.now();
-  const child = processes.spawnTask(argv, { ...baseEnv, ...task.env, ...runtime }, task.cwd);
+  let child: TaskProcess;
+  try {
+    child = processes.spawnTask(argv, { ...baseEnv, ...task.env, ...runtime }, task.cwd);
+  } catch (err) {
+    // A task that cannot even be set up is a failed task, not a reason to skip the rest of the phase.
+    const result: TaskResult = { task: task.name, ok: false, timedOut: false, error: (err as Error).message ?? String(err), durationMs: 0 };
+    logger.log({ event: 'hook.end', phase: task.phase, ...result });
+    return result;
+  }
   logger.log({ event: 'hook.start', phase: task.phase, task: task.name, pid: child.pid });
   const log = (stream: 'stdout' | 'stderr') => (line: string) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
   const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);

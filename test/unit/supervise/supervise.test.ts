@@ -34,7 +34,7 @@ describe('supervise', () => {
     expect(processes.calls).toEqual(['task post-stop [postStop]']);
   });
 
-  it('still stops main and runs postStop when an internal error breaks a phase', async () => {
+  it('treats a task that throws while starting as a failed task and goes on', async () => {
     const { ports, emitter, processes, logger } = fakePorts();
     processes.taskExit = (argv) => (argv[0] === 'pre-stop' ? new Error('injected fault') : 0);
     const running = supervise(plan(phases), ports);
@@ -42,7 +42,27 @@ describe('supervise', () => {
     emitter.emit('SIGTERM');
     expect(await running).toBe(143);
     expect(processes.calls.slice(2)).toEqual(['task pre-stop [preStop]', 'kill -100 SIGTERM', 'task post-stop [postStop]']);
-    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'internal.error', during: 'lifecycle' }));
+    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'hook.end', task: 'pre-stop', ok: false, error: 'injected fault' }));
+  });
+
+  it('still stops main and runs postStop when an internal error breaks the lifecycle', async () => {
+    const { ports, emitter, processes, logger } = fakePorts();
+    const kill = processes.kill.bind(processes);
+    let broken = true;
+    processes.kill = (pid, signal, group) => {
+      // The first forward throws as a bug would; the emergency stop's signals then go through.
+      if (broken && signal === 'SIGTERM') {
+        broken = false;
+        throw new Error('injected bug');
+      }
+      return kill(pid, signal, group);
+    };
+    const running = supervise(plan(phases), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(143);
+    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'internal.error', during: 'lifecycle', error: expect.stringContaining('injected bug') }));
+    expect(processes.calls).toEqual(['task pre-start [preStart]', 'main daemon', 'task pre-stop [preStop]', 'kill -100 SIGTERM', 'task post-stop [postStop]']);
   });
 
   it('escalates to SIGKILL when main ignores the forwarded signal', async () => {
