@@ -23,6 +23,7 @@ export interface TaskProcess {
 
 export interface ProcessInfo {
   pid: number;
+  pgrp: number;
   command: string;
 }
 
@@ -34,8 +35,8 @@ export interface ProcessPort {
   spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string): TaskProcess;
   /** Sends a signal to a pid or a process group; 'gone' (ESRCH) is an answer, not an error. */
   kill(pid: number, signal: SignalName, group: boolean): 'sent' | 'gone';
-  /** Living (non-zombie) members of a process group. */
-  groupMembers(pgid: number): ProcessInfo[];
+  /** Living processes left of main: its process group, and hookvisor's descendants that are not running tasks. */
+  leftovers(mainPid: number): ProcessInfo[];
 }
 
 export interface Timer {

@@ -1,18 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ProcessInfo } from './ports.js';
 
-interface Stat {
-  state: string;
+export interface ProcEntry {
+  pid: number;
   ppid: number;
   pgrp: number;
+  state: string;
 }
 
 /** Fields of /proc/PID/stat after the command, which may itself hold spaces and parentheses. */
-export function parseStat(text: string): Stat | undefined {
+export function parseStat(pid: number, text: string): ProcEntry | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
   const f = text.slice(close + 2).split(' ');
-  return { state: f[0] ?? '?', ppid: Number(f[1]), pgrp: Number(f[2]) };
+  return { pid, state: f[0] ?? '?', ppid: Number(f[1]), pgrp: Number(f[2]) };
 }
 
 function read(path: string): string | undefined {
@@ -23,28 +24,46 @@ function read(path: string): string | undefined {
   }
 }
 
+/** Every process visible in /proc, or undefined where there is no /proc. */
+export function readProcTable(): ProcEntry[] | undefined {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const table: ProcEntry[] = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = read(`/proc/${name}/stat`);
+    const entry = stat && parseStat(Number(name), stat);
+    if (entry) table.push(entry);
+  }
+  return table;
+}
+
 export function commandOf(pid: number): string {
   const cmdline = read(`/proc/${pid}/cmdline`);
   if (cmdline) return cmdline.replace(/\0+$/, '').replaceAll('\0', ' ');
   return read(`/proc/${pid}/comm`)?.trim() ?? '?';
 }
 
-/** Living members of a process group, read from /proc; zombies are gone for our purposes. */
-export function procGroupMembers(pgid: number): ProcessInfo[] | undefined {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
+/**
+ * What is left of main: living members of its process group, plus every living descendant of
+ * hookvisor (orphans re-parented to it included) outside the subtrees of `exclude` (running tasks).
+ */
+export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, self: number, exclude: ReadonlySet<number>): ProcessInfo[] {
+  const children = new Map<number, ProcEntry[]>();
+  for (const e of table) children.set(e.ppid, [...(children.get(e.ppid) ?? []), e]);
+  const found = new Map<number, ProcEntry>();
+  for (const e of table) if (e.pgrp === pgid) found.set(e.pid, e);
+  const queue = [...(children.get(self) ?? [])];
+  for (let e = queue.shift(); e; e = queue.shift()) {
+    if (exclude.has(e.pid)) continue;
+    found.set(e.pid, e);
+    queue.push(...(children.get(e.pid) ?? []));
   }
-  const out: ProcessInfo[] = [];
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = read(`/proc/${name}/stat`);
-    const s = stat && parseStat(stat);
-    if (!s || s.pgrp !== pgid || s.state === 'Z' || s.state === 'X') continue;
-    const pid = Number(name);
-    out.push({ pid, command: commandOf(pid) });
-  }
-  return out;
+  return [...found.values()]
+    .filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X')
+    .map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) }));
 }

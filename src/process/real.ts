@@ -2,7 +2,10 @@ import { execa } from 'execa';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
-import { procGroupMembers } from './proc.js';
+import { leftoverProcesses, readProcTable } from './proc.js';
+
+/** Pids of tasks still running: their process trees are not main's leftovers. */
+const runningTasks = new Set<number>();
 
 // cleanup: false keeps execa from adding its own signal handlers; all signals are ours.
 const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
@@ -20,8 +23,13 @@ export const realProcesses: ProcessPort = {
 
   spawnTask(argv, env, cwd) {
     const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const pid = sub.pid;
+    if (pid !== undefined) runningTasks.add(pid);
     const onExit = new Promise<ExitStatus & { error?: string }>((resolve) => {
-      sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined }));
+      sub.once('exit', (code, signal) => {
+        if (pid !== undefined) runningTasks.delete(pid);
+        resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined });
+      });
     });
     // A program that never ran emits no 'exit'; execa's result then carries the errno code.
     type Outcome = ExitStatus & { error?: string };
@@ -29,7 +37,7 @@ export const realProcesses: ProcessPort = {
       r.code && r.exitCode === undefined && r.signal === undefined ? { error: describeSpawnError(r.code, argv[0]!, cwd) } : onExit,
     );
     const exited: TaskProcess['exited'] = Promise.race([onExit, neverRan]);
-    return { pid: sub.pid, stdout: sub.stdout, stderr: sub.stderr, exited } satisfies TaskProcess;
+    return { pid, stdout: sub.stdout, stderr: sub.stderr, exited } satisfies TaskProcess;
   },
 
   kill(pid, signal, group) {
@@ -42,11 +50,11 @@ export const realProcesses: ProcessPort = {
     }
   },
 
-  groupMembers(pgid) {
-    const members = procGroupMembers(pgid);
-    if (members) return members;
+  leftovers(mainPid) {
+    const table = readProcTable();
+    if (table) return leftoverProcesses(table, mainPid, process.pid, runningTasks);
     // Without /proc, a signal 0 to the group says whether anything (possibly a zombie) is left.
-    return this.kill(pgid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: pgid, command: '?' }] : [];
+    return this.kill(mainPid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: mainPid, pgrp: mainPid, command: '?' }] : [];
   },
 };
 

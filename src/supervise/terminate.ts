@@ -6,54 +6,66 @@ export interface EscalationStep {
   signal: SignalName;
   /** When to send it, from the start of the escalation. */
   atMs: number;
-  /** To main's whole process group, or to main alone. */
+  /** While main runs: to its whole process group, or to main alone. */
   group: boolean;
 }
 
-/** First group poll after main's exit; doubles up to POLL_MAX_MS while stragglers remain. */
+/** First leftover poll after main's exit; doubles up to POLL_MAX_MS while processes remain. */
 const POLL_MIN_MS = 10;
 const POLL_MAX_MS = 200;
 
 /**
- * Sends each step's signal at its time unless main and its whole process group are already gone,
- * then waits up to `finalWaitMs` more. Returns whether everything is gone. Timers are cancelled on the way.
+ * Sends each step's signal at its time until main and everything it left are gone, then waits up to
+ * `finalWaitMs` more. When main exits mid-way, the last signal also goes to what it left outside its
+ * group (re-parented orphans), and later steps go to all of them. Returns whether everything is gone.
  */
 export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], finalWaitMs: number, ports: SupervisorPorts): Promise<boolean> {
   const start = ports.clock.now();
-  let reported = false;
+  let last: EscalationStep | undefined;
+  const onMainExit = () => last && deliver(main, last, ports, last.group);
   for (const step of steps) {
-    if (await waitGone(main, start + step.atMs, ports)) return true;
-    if (!reported && main.status()) reported = reportStragglers(main.pid, ports);
-    // Once main is gone only its group is left to signal.
-    const toGroup = step.group || main.status() !== undefined;
-    if (ports.processes.kill(main.pid, step.signal, toGroup) === 'gone') continue;
-    ports.logger.log(step.atMs > 0 ? { event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid } : { event: 'signal.forward', signal: step.signal, pid: main.pid, group: toGroup });
+    if (await waitGone(main, start + step.atMs, ports, onMainExit)) return true;
+    deliver(main, step, ports, false);
+    if (step.atMs > 0) ports.logger.log({ event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid });
+    last = step;
   }
-  const last = steps.at(-1)?.atMs ?? 0;
-  if (await waitGone(main, start + last + finalWaitMs, ports)) return true;
+  if (await waitGone(main, start + (last?.atMs ?? 0) + finalWaitMs, ports, onMainExit)) return true;
   ports.logger.log({ event: 'stop.stuck', waitedMs: finalWaitMs });
   return false;
 }
 
-function reportStragglers(pgid: number, ports: SupervisorPorts): boolean {
-  for (const p of ports.processes.groupMembers(pgid)) ports.logger.log({ event: 'stop.straggler', pid: p.pid, command: p.command });
-  return true;
+/** Signals main as the step says, or, once main is gone, its group and each leftover outside it. */
+function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean): void {
+  const { processes, logger } = ports;
+  if (!main.status()) {
+    if (processes.kill(main.pid, step.signal, step.group) === 'sent' && step.atMs === 0) {
+      logger.log({ event: 'signal.forward', signal: step.signal, pid: main.pid, group: step.group });
+    }
+    return;
+  }
+  const left = processes.leftovers(main.pid);
+  for (const p of left) logger.log({ event: 'stop.straggler', pid: p.pid, command: p.command });
+  if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) processes.kill(main.pid, step.signal, true);
+  for (const p of left) if (p.pgrp !== main.pid) processes.kill(p.pid, step.signal, false);
 }
 
-/** Resolves true as soon as main has exited and its group is empty, false at `deadline`. */
-export async function waitGone(main: WatchedMain, deadline: number, ports: SupervisorPorts): Promise<boolean> {
+/**
+ * Resolves true as soon as main has exited and nothing is left of it, false at `deadline`.
+ * `onMainExit` runs once if main exits during the wait.
+ */
+export async function waitGone(main: WatchedMain, deadline: number, ports: SupervisorPorts, onMainExit?: () => void): Promise<boolean> {
   const { clock, processes } = ports;
   if (!main.status()) {
     const timer = clock.delay(Math.max(0, deadline - clock.now()));
     await Promise.race([main.exited, timer.promise]);
     timer.cancel();
     if (!main.status()) return false;
+    onMainExit?.();
   }
   for (let poll = POLL_MIN_MS; ; poll = Math.min(poll * 2, POLL_MAX_MS)) {
-    if (processes.groupMembers(main.pid).length === 0) return true;
+    if (processes.leftovers(main.pid).length === 0) return true;
     const left = deadline - clock.now();
     if (left <= 0) return false;
-    const timer = clock.delay(Math.min(poll, left));
-    await timer.promise;
+    await clock.delay(Math.min(poll, left)).promise;
   }
 }

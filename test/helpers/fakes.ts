@@ -39,8 +39,8 @@ export class FakeProcesses implements ProcessPort {
     return 'sent';
   }
 
-  groupMembers(): { pid: number; command: string }[] {
-    return this.mainAlive ? [{ pid: 100, command: 'main' }] : [];
+  leftovers(): { pid: number; pgrp: number; command: string }[] {
+    return this.mainAlive ? [{ pid: 100, pgrp: 100, command: 'main' }] : [];
   }
 }
 
