@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,8 @@ export interface Hv {
   exited: Promise<Exit>;
   /** Resolves when `text` has appeared on `stream`; rejects if hookvisor exits first or after `ms`. */
   waitFor(text: string | RegExp, stream?: 'stdout' | 'stderr', ms?: number): Promise<void>;
+  /** Resolves with the first log event matching `pred`; rejects if hookvisor exits first or after `ms`. */
+  waitForEvent(pred: (e: LogRecord) => boolean, ms?: number): Promise<LogRecord>;
   signal(sig: NodeJS.Signals): void;
   events(): LogRecord[];
 }
@@ -40,6 +42,8 @@ export interface StartOptions {
   cwd?: string;
   /** Prepended to the command, e.g. unshare. */
   prefix?: string[];
+  /** hookvisor's stdin: ignored (default) or a pipe the test writes to through `child.stdin`. */
+  stdin?: 'ignore' | 'pipe';
 }
 
 export function startHookvisor(args: readonly string[], opts: StartOptions = {}): Hv {
@@ -47,7 +51,7 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, HOOKVISOR_HOOKS: undefined, HOOKVISOR_LOG_LEVEL: 'debug', ...opts.env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -58,6 +62,23 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
   const exited = new Promise<Exit>((res) => child.on('close', (code, signal) => res({ code, signal })));
   let done = false;
   void exited.then(() => ((done = true), poke()));
+  /** Resolves with the first defined value of `probe`, re-checked on every output chunk and at exit. */
+  const until = <T>(probe: () => T | undefined, what: string, ms: number) =>
+    new Promise<T>((res, rej) => {
+      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
+      const check = () => {
+        const value = probe();
+        if (value !== undefined) finish(undefined, value);
+        else if (done) finish(new Error(`hookvisor exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      };
+      const finish = (err?: Error, value?: T) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        err ? rej(err) : res(value as T);
+      };
+      waiters.add(check);
+      check();
+    });
   const hv: Hv = {
     child,
     get stdout() {
@@ -68,21 +89,14 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
     },
     exited,
     waitFor(text, stream = 'stdout', ms = 10_000) {
-      return new Promise<void>((res, rej) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${String(text)} on ${stream}\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
-        const check = () => {
-          const out = stream === 'stdout' ? stdout : stderr;
-          if (typeof text === 'string' ? out.includes(text) : text.test(out)) finish();
-          else if (done) finish(new Error(`hookvisor exited before ${String(text)} appeared on ${stream}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-        };
-        const finish = (err?: Error) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          err ? rej(err) : res();
-        };
-        waiters.add(check);
-        check();
-      });
+      const found = () => {
+        const out = stream === 'stdout' ? stdout : stderr;
+        return typeof text === 'string' ? out.includes(text) : text.test(out);
+      };
+      return until(() => (found() ? true : undefined), `${String(text)} on ${stream}`, ms).then(() => undefined);
+    },
+    waitForEvent(pred, ms = 10_000) {
+      return until(() => parseEvents(stderr).find(pred), `a log event matching ${pred.toString()}`, ms);
     },
     signal(sig) {
       child.kill(sig);
@@ -101,11 +115,18 @@ export async function runHookvisor(args: readonly string[], opts: StartOptions =
   return { ...exit, stdout: hv.stdout, stderr: hv.stderr, events: hv.events() };
 }
 
+/** The JSON log lines of `stderr`; a line still being written and other programs' lines are left out. */
 export function parseEvents(stderr: string): LogRecord[] {
-  return stderr
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as LogRecord);
+  const records: LogRecord[] = [];
+  for (const line of stderr.split('\n').slice(0, -1)) {
+    if (!line.startsWith('{')) continue;
+    try {
+      records.push(JSON.parse(line) as LogRecord);
+    } catch {
+      // not one of hookvisor's records
+    }
+  }
+  return records;
 }
 
 /** Kills whatever a test left running: hookvisor itself and main's process group. For afterEach. */
@@ -129,4 +150,40 @@ function tryKill(pid: number): void {
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'hookvisor-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes `text` as `name` in `dir` and returns its path. */
+export function writeFile(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The lines of a marker file; [] when nothing wrote it. */
+export function readMarks(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
+
+/** True while `pid` is a living process; a zombie (dead, waiting to be reaped) counts as gone. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false; // reaped between the two checks
+  }
+}
+
+/** Events named `name`, in order. */
+export function eventsNamed(events: readonly LogRecord[], name: string): LogRecord[] {
+  return events.filter((e) => e.event === name);
 }
