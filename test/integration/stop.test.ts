@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -22,7 +22,7 @@ async function withDir(fn: (d: { dir: string; mark: string; go: string }) => Pro
   }
 }
 
-const time = (e: { time?: unknown } | undefined) => Date.parse(String(e?.time));
+const time = (e: LogRecord | undefined) => Date.parse(String(e?.time));
 
 describe('stop', () => {
   it('escalates to SIGKILL at stop.timeout when main ignores the signal, then still runs postStop (exit 137)', () =>
