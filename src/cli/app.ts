@@ -6,7 +6,9 @@ import { formatError } from '../errors/format.js';
 import { createLogger } from '../log/logger.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
-import { realClock, realProcesses } from '../process/real.js';
+import { setupPid1 } from '../pid1/setup.js';
+import type { ProcessPort } from '../process/ports.js';
+import { ownedPids, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
 import { supervise } from '../supervise/supervise.js';
 import { parseArgs } from './args.js';
@@ -19,6 +21,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   signals: SignalSource;
+  /** SIGCHLD deliveries, for the orphan reaper. */
+  childSignals: SignalSource;
   /** Colour pretty logs (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
 }
@@ -40,7 +44,13 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const logger = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
-    return await supervise(plan, { signals: io.signals, processes: realProcesses, clock: realClock, logger });
+    const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
+    const processes: ProcessPort = { ...realProcesses, leftovers: (pid) => (pid1.reapNow(), realProcesses.leftovers(pid)) };
+    try {
+      return await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
+    } finally {
+      pid1.stop();
+    }
   } catch (err) {
     io.stderr(`${formatError(err)}\n`);
     return err instanceof ConfigError || err instanceof UsageError ? 2 : 1;

@@ -5,6 +5,7 @@ import { RELAYED_SIGNALS } from '../signals/names.js';
 import { installSignals } from '../signals/source.js';
 
 const signals = installSignals(process, RELAYED_SIGNALS);
+const childSignals = installSignals(process, ['SIGCHLD']);
 const { runCli } = await import('./app.js');
 const { writeStderr } = await import('../log/logger.js');
 
@@ -19,7 +20,9 @@ const code = await runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: writeStderr,
   signals,
+  childSignals,
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
 });
 signals.dispose();
+childSignals.dispose();
 process.exit(code);

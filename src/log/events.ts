@@ -18,8 +18,12 @@ export type LogEvent =
   | { event: 'stop.start'; signal: string }
   | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number }
   | { event: 'stop.straggler'; pid: number; command: string }
+  | { event: 'stop.stragglers'; count: number; named: number }
   | { event: 'stop.stuck'; waitedMs: number }
   | { event: 'internal.error'; error: string; during: string }
+  | { event: 'pid1.ready'; mode: 'pid1' | 'subreaper'; libc: string }
+  | { event: 'pid1.degraded'; error: string; lost: string; advice: string }
+  | { event: 'reaper.reaped'; pid: number; exitCode?: number; signal?: string }
   | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason };
 
 export type EventName = LogEvent['event'];
@@ -32,11 +36,14 @@ export function levelOf(e: LogEvent): Level {
     case 'hook.end':
       return e.ok ? 'info' : 'error';
     case 'signal.received':
+    case 'reaper.reaped':
       return 'debug';
     case 'signal.ignored':
     case 'stop.escalate':
     case 'stop.straggler':
+    case 'stop.stragglers':
     case 'stop.stuck':
+    case 'pid1.degraded':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -67,7 +74,11 @@ export function describe(e: LogEvent): string {
     case 'stop.start': return `stopping on ${e.signal}`;
     case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.pid}`;
     case 'stop.straggler': return `left behind by main: pid ${e.pid} (${e.command})`;
+    case 'stop.stragglers': return `${e.count} processes left behind by main (first ${e.named} named above)`;
     case 'stop.stuck': return `processes still present ${e.waitedMs}ms after SIGKILL; running postStop anyway`;
+    case 'pid1.ready': return e.mode === 'pid1' ? `PID 1: reaping orphans (${e.libc})` : `not PID 1: became child subreaper, reaping orphans (${e.libc})`;
+    case 'pid1.degraded': return `${e.error}: ${e.lost}. ${e.advice}`;
+    case 'reaper.reaped': return `reaped orphan ${e.pid} (${e.signal ?? `exit ${e.exitCode}`})`;
     case 'internal.error': return `internal error during ${e.during}: ${e.error}`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }

@@ -7,6 +7,20 @@ import { leftoverProcesses, readProcTable } from './proc.js';
 /** Pids of tasks still running: their process trees are not main's leftovers. */
 const runningTasks = new Set<number>();
 
+/** Every child libuv spawned and has not reaped yet; the PID 1 reaper must leave these alone. */
+export const ownedPids = new Set<number>();
+
+function own(sub: { pid?: number; once(e: 'exit', fn: () => void): unknown }, also?: Set<number>): void {
+  const pid = sub.pid;
+  if (pid === undefined) return;
+  ownedPids.add(pid);
+  also?.add(pid);
+  sub.once('exit', () => {
+    ownedPids.delete(pid);
+    also?.delete(pid);
+  });
+}
+
 // cleanup: false keeps execa from adding its own signal handlers; all signals are ours.
 const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
 
@@ -17,6 +31,7 @@ export const realProcesses: ProcessPort = {
       const result = await sub;
       throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
     }
+    own(sub);
     const exited = sub.then((r): ExitStatus => ({ exitCode: r.exitCode, signal: r.signal as SignalName | undefined }));
     return { pid: sub.pid, exited } satisfies RunningMain;
   },
@@ -24,12 +39,9 @@ export const realProcesses: ProcessPort = {
   spawnTask(argv, env, cwd) {
     const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
     const pid = sub.pid;
-    if (pid !== undefined) runningTasks.add(pid);
+    own(sub, runningTasks);
     const onExit = new Promise<ExitStatus & { error?: string }>((resolve) => {
-      sub.once('exit', (code, signal) => {
-        if (pid !== undefined) runningTasks.delete(pid);
-        resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined });
-      });
+      sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined }));
     });
     // A program that never ran emits no 'exit'; execa's result then carries the errno code.
     type Outcome = ExitStatus & { error?: string };
@@ -54,7 +66,7 @@ export const realProcesses: ProcessPort = {
     const table = readProcTable();
     if (table) return leftoverProcesses(table, mainPid, process.pid, runningTasks);
     // Without /proc, a signal 0 to the group says whether anything (possibly a zombie) is left.
-    return this.kill(mainPid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: mainPid, pgrp: mainPid, command: '?' }] : [];
+    return realProcesses.kill(mainPid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: mainPid, pgrp: mainPid, command: '?' }] : [];
   },
 };
 

@@ -1,3 +1,4 @@
+import type { ProcessInfo } from '../process/ports.js';
 import type { SignalName } from '../signals/names.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
@@ -22,10 +23,11 @@ const POLL_MAX_MS = 200;
 export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], finalWaitMs: number, ports: SupervisorPorts): Promise<boolean> {
   const start = ports.clock.now();
   let last: EscalationStep | undefined;
-  const onMainExit = () => last && deliver(main, last, ports, last.group);
+  const report = once(() => reportStragglers(ports.processes.leftovers(main.pid), ports));
+  const onMainExit = () => last && deliver(main, last, ports, last.group, report);
   for (const step of steps) {
     if (await waitGone(main, start + step.atMs, ports, onMainExit)) return true;
-    deliver(main, step, ports, false);
+    deliver(main, step, ports, false, report);
     if (step.atMs > 0) ports.logger.log({ event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid });
     last = step;
   }
@@ -35,7 +37,7 @@ export async function escalate(main: WatchedMain, steps: readonly EscalationStep
 }
 
 /** Signals main as the step says, or, once main is gone, its group and each leftover outside it. */
-function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean): void {
+function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean, report: () => void): void {
   const { processes, logger } = ports;
   if (!main.status()) {
     if (processes.kill(main.pid, step.signal, step.group) === 'sent' && step.atMs === 0) {
@@ -43,10 +45,25 @@ function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts
     }
     return;
   }
+  report();
   const left = processes.leftovers(main.pid);
-  for (const p of left) logger.log({ event: 'stop.straggler', pid: p.pid, command: p.command });
   if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) processes.kill(main.pid, step.signal, true);
   for (const p of left) if (p.pgrp !== main.pid) processes.kill(p.pid, step.signal, false);
+}
+
+/** Stragglers named one by one, up to this many; the rest are counted. */
+const MAX_NAMED_STRAGGLERS = 20;
+
+function reportStragglers(left: readonly ProcessInfo[], ports: SupervisorPorts): void {
+  for (const p of left.slice(0, MAX_NAMED_STRAGGLERS)) ports.logger.log({ event: 'stop.straggler', pid: p.pid, command: p.command });
+  if (left.length > MAX_NAMED_STRAGGLERS) ports.logger.log({ event: 'stop.stragglers', count: left.length, named: MAX_NAMED_STRAGGLERS });
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) (done = true), fn();
+  };
 }
 
 /**

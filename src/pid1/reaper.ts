@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '../log/logger.js';
+import type { SignalSource } from '../signals/source.js';
+import type { Libc } from './libc.js';
+
+export interface ReaperOptions {
+  libc: Pick<Libc, 'reap'>;
+  /** Pids libuv spawned and will reap itself: reaping one would lose its exit event. */
+  owned: ReadonlySet<number>;
+  /** SIGCHLD deliveries. */
+  childSignals: SignalSource;
+  logger: Logger;
+  /** Our children, as the kernel lists them; default this process's main thread. */
+  listChildren?: () => number[];
+  /** How often to look again while orphans are still running, in case a SIGCHLD was missed. */
+  backstopMs?: number;
+}
+
+export interface Reaper {
+  /** Reaps now every child that is not owned; returns how many were reaped. */
+  scan(): number;
+  stop(): void;
+}
+
+/** Children of the main thread: libuv forks there and the kernel re-parents orphans there. */
+export function mainThreadChildren(): number[] {
+  try {
+    const text = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'latin1');
+    return text.split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reaps orphaned zombies without stealing libuv's children: on each SIGCHLD (coalesced to one scan per
+ * tick) it waits, without blocking, for every child not in `owned`. It never calls waitpid(-1).
+ * While orphans still run, an unref'd backstop timer rescans; with none, nothing wakes hookvisor up.
+ */
+export function startReaper(opts: ReaperOptions): Reaper {
+  const { libc, owned, logger } = opts;
+  const list = opts.listChildren ?? mainThreadChildren;
+  let pending = false;
+  let backstop: NodeJS.Timeout | undefined;
+
+  const scan = (): number => {
+    let reaped = 0;
+    let running = false;
+    for (const pid of list()) {
+      if (owned.has(pid)) continue;
+      const status = libc.reap(pid);
+      if (status === 'running') running = true;
+      else if (status !== 'gone') {
+        reaped++;
+        logger.log({ event: 'reaper.reaped', pid, exitCode: status.exitCode, signal: status.signal });
+      }
+    }
+    if (running && !backstop) {
+      backstop = setTimeout(() => ((backstop = undefined), scan()), opts.backstopMs ?? 1000);
+      backstop.unref();
+    }
+    return reaped;
+  };
+
+  const unsubscribe = opts.childSignals.subscribe(() => {
+    if (pending) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      scan();
+    });
+  });
+  scan();
+  return {
+    scan,
+    stop() {
+      unsubscribe();
+      clearTimeout(backstop);
+    },
+  };
+}

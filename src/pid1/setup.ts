@@ -1,0 +1,49 @@
+import type { Logger } from '../log/logger.js';
+import type { SignalSource } from '../signals/source.js';
+import { loadLibc } from './libc.js';
+import { startReaper } from './reaper.js';
+
+export interface Pid1Options {
+  pid: number;
+  owned: ReadonlySet<number>;
+  childSignals: SignalSource;
+  logger: Logger;
+}
+
+/**
+ * Takes on PID 1's duties: reap orphans, and when not PID 1 become a child subreaper so main's orphans
+ * still come back to us. Without the FFI hookvisor keeps working and says once what is lost.
+ */
+export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
+  const { logger } = opts;
+  let libc;
+  try {
+    libc = await loadLibc();
+  } catch (err) {
+    logger.log({
+      event: 'pid1.degraded',
+      error: `cannot call libc through koffi (${(err as Error).message})`,
+      lost: opts.pid === 1 ? 'orphaned processes will stay zombies' : 'orphans of main are not re-parented to hookvisor and not waited for outside its process group',
+      advice: 'Install hookvisor with its koffi package, or run an init in front of it (docker run --init, or tini).',
+    });
+    return { reapNow: () => 0, stop: () => {} };
+  }
+  let mode: 'pid1' | 'subreaper' = 'pid1';
+  if (opts.pid !== 1) {
+    try {
+      libc.becomeSubreaper();
+      mode = 'subreaper';
+    } catch (err) {
+      logger.log({ event: 'pid1.degraded', error: (err as Error).message, lost: 'orphans of main go to the real init instead of hookvisor', advice: 'Run hookvisor as PID 1 of the container.' });
+    }
+  }
+  const reaper = startReaper({ libc, owned: opts.owned, childSignals: opts.childSignals, logger });
+  logger.log({ event: 'pid1.ready', mode, libc: libc.name });
+  return { reapNow: reaper.scan, stop: reaper.stop };
+}
+
+export interface Pid1 {
+  /** Reaps finished orphans at once, so what is left can be judged without waiting for the next SIGCHLD tick. */
+  reapNow(): number;
+  stop(): void;
+}
