@@ -103,7 +103,8 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
     },
     events: () => parseEvents(stderr),
   };
-  running.add(hv);
+  // In a PID namespace main's pid means another process out here: test/helpers/pid1.ts cleans those up.
+  if (!opts.prefix?.includes('unshare')) running.add(hv);
   void exited.then(() => running.delete(hv));
   return hv;
 }
