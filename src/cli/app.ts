@@ -23,6 +23,8 @@ export interface CliIo {
   signals: SignalSource;
   /** SIGCHLD deliveries, for the orphan reaper. */
   childSignals: SignalSource;
+  /** Main gets the terminal as its foreground process group. */
+  stdinIsTTY: boolean;
   /** Colour pretty logs (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
 }
@@ -46,6 +48,9 @@ export async function runCli(io: CliIo): Promise<number> {
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
     const processes: ProcessPort = { ...realProcesses, leftovers: (pid) => (pid1.reapNow(), realProcesses.leftovers(pid)) };
+    // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
+    const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
+    if (foreground) processes.spawnMain = async (argv, env) => foreground(argv, env);
     try {
       return await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
     } finally {

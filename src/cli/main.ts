@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only module that touches the real process. It catches signals before anything else loads:
 // as PID 1 an unhandled SIGTERM is dropped by the kernel, and module loading takes tens of milliseconds.
+import { isatty } from 'node:tty';
 import { RELAYED_SIGNALS } from '../signals/names.js';
 import { installSignals } from '../signals/source.js';
 
@@ -21,6 +22,7 @@ const code = await runCli({
   stderr: writeStderr,
   signals,
   childSignals,
+  stdinIsTTY: isatty(0),
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
 });
 signals.dispose();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ExitStatus } from '../process/ports.js';
+import { bindForeground, type ForegroundLibc } from './foreground.js';
 import { KNOWN_SIGNALS, signalNumber, type SignalName } from '../signals/names.js';
 
 /** The few libc calls Node does not offer: reaping other processes' children and becoming a subreaper. */
@@ -10,6 +11,8 @@ export interface Libc {
   becomeSubreaper(): void;
   /** Which libc was loaded, for the start-up log. */
   readonly name: string;
+  /** Starting main as the terminal's foreground process group (interactive containers). */
+  readonly foreground: ForegroundLibc;
 }
 
 const WNOHANG = 1;
@@ -44,6 +47,7 @@ export async function loadLibc(): Promise<Libc> {
     const prctl = lib.func('prctl', 'int', ['int', 'unsigned long', 'unsigned long', 'unsigned long', 'unsigned long']);
     return {
       name,
+      foreground: bindForeground(koffi, lib),
       reap(pid) {
         for (;;) {
           const status = [0];

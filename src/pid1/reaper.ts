@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
+import type { ExitStatus } from '../process/ports.js';
 import type { SignalSource } from '../signals/source.js';
 import type { Libc } from './libc.js';
 
@@ -19,6 +20,8 @@ export interface ReaperOptions {
 export interface Reaper {
   /** Reaps now every child that is not owned; returns how many were reaped. */
   scan(): number;
+  /** The exit status of a child we started outside libuv, once the reaper collects it. */
+  watch(pid: number): Promise<ExitStatus>;
   stop(): void;
 }
 
@@ -42,6 +45,7 @@ export function startReaper(opts: ReaperOptions): Reaper {
   const list = opts.listChildren ?? mainThreadChildren;
   let pending = false;
   let backstop: NodeJS.Timeout | undefined;
+  const watchers = new Map<number, (s: ExitStatus) => void>();
 
   const scan = (): number => {
     let reaped = 0;
@@ -52,7 +56,11 @@ export function startReaper(opts: ReaperOptions): Reaper {
       if (status === 'running') running = true;
       else if (status !== 'gone') {
         reaped++;
-        logger.log({ event: 'reaper.reaped', pid, exitCode: status.exitCode, signal: status.signal });
+        const watcher = watchers.get(pid);
+        if (watcher) {
+          watchers.delete(pid);
+          watcher(status);
+        } else logger.log({ event: 'reaper.reaped', pid, exitCode: status.exitCode, signal: status.signal });
       }
     }
     if (running && !backstop) {
@@ -73,6 +81,7 @@ export function startReaper(opts: ReaperOptions): Reaper {
   scan();
   return {
     scan,
+    watch: (pid) => new Promise((resolve) => watchers.set(pid, resolve)),
     stop() {
       unsubscribe();
       clearTimeout(backstop);

@@ -1,5 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import type { SignalSource } from '../signals/source.js';
+import type { RunningMain } from '../process/ports.js';
+import { errnoName, resolveProgram } from './foreground.js';
 import { loadLibc } from './libc.js';
 import { startReaper } from './reaper.js';
 
@@ -39,10 +41,28 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
   }
   const reaper = startReaper({ libc, owned: opts.owned, childSignals: opts.childSignals, logger });
   logger.log({ event: 'pid1.ready', mode, libc: libc.name });
-  return { reapNow: reaper.scan, stop: reaper.stop };
+  const fg = libc.foreground;
+  return {
+    reapNow: reaper.scan,
+    stop: reaper.stop,
+    spawnForeground(argv, env) {
+      const pid = fg.spawnInOwnGroup(resolveProgram(argv[0]!, env), argv, env);
+      const exited = reaper.watch(pid);
+      // libuv knows nothing of this child: hold the event loop open until the reaper has its status.
+      const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
+      void exited.then(() => clearInterval(keepAlive));
+      const errno = fg.giveTerminal(pid);
+      if (errno !== 0) logger.log({ event: 'pid1.degraded', error: `cannot give the terminal to main (${errnoName(errno)})`, lost: 'Ctrl-C reaches main through hookvisor as a stop', advice: 'Start hookvisor in the foreground of its terminal.' });
+      // Take the terminal back once main is gone, so postStop output and the shell after us are not stopped.
+      void exited.then(() => fg.giveTerminal(fg.getpgrp()));
+      return { pid, exited };
+    },
+  };
 }
 
 export interface Pid1 {
+  /** With a terminal on stdin: starts main in its own process group as the terminal's foreground. */
+  spawnForeground?: (argv: readonly string[], env: Record<string, string>) => RunningMain;
   /** Reaps finished orphans at once, so what is left can be judged without waiting for the next SIGCHLD tick. */
   reapNow(): number;
   stop(): void;
