@@ -105,6 +105,40 @@ describe.skipIf(NO_UNSHARE)('as PID 1 of a PID namespace', () => {
   });
 });
 
+describe.skipIf(NO_UNSHARE)('as PID 1, nothing is lost', () => {
+  it('catches a stop signal that arrives while it is still starting up', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const mark = `${dir}/marks`;
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: [sleep, "0.3"]\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', fixture('mark.sh'), 'main started'], { env: { MARK: mark } });
+      await hv.waitForEvent((e) => e.event === 'hookvisor.start');
+      hv.signalPid1('SIGTERM');
+      expect((await hv.exited).code).toBe(1);
+      expect(readMarks(mark)).toEqual(['postStop signal']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('survives an uncaught exception while handling a hook, and still runs postStop before exiting', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const mark = `${dir}/marks`;
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_EXIT_CODE" >> "$MARK"'\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, TRAP_EXIT: '9', NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` } });
+      await hv.waitForEvent((e) => e.event === 'internal.error');
+      await hv.waitFor('READY');
+      hv.signalPid1('SIGTERM');
+      expect((await hv.exited).code).toBe(9);
+      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop 9']);
+      expect(eventsNamed(hv.events(), 'internal.error')[0]).toMatchObject({ error: expect.stringContaining('injected fault') });
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('not PID 1', () => {
   it('becomes a child subreaper: an orphan of main is adopted by hookvisor and gets the stop signal', async () => {
     const { startHookvisor, killLeftovers } = await import('../helpers/hookvisor.js');
