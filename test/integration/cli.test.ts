@@ -93,9 +93,10 @@ describe('where COMMAND comes from', () => {
 });
 
 describe('without a hooks file: a plain init', () => {
-  it.each([0, 7, 255])('passes main exit status %i through', async (code) => {
-    const hv = startHookvisor(['--', fixture('exit-with.sh'), String(code)]);
-    expect(await hv.exited).toEqual({ code, signal: null });
+  // exit-status.test.ts runs its other rows without a hooks file too.
+  it('passes main exit status through', async () => {
+    const hv = startHookvisor(['--', fixture('exit-with.sh'), '255'], { env: { MARK: '/dev/null' } });
+    expect(await hv.exited).toEqual({ code: 255, signal: null });
     expect(eventsNamed(hv.events(), 'phase.start')).toEqual([]);
   });
 
