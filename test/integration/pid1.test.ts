@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsNamed, fixture, readMarks, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { RELAYED_SIGNALS } from '../../src/signals/names.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
@@ -83,6 +84,20 @@ describe.skipIf(NO_UNSHARE)('as PID 1 of a PID namespace', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it('forwards every relayed signal to main unchanged', async () => {
+    const hv = startAsPid1(['--', process.execPath, fixture('signal-recorder.mjs')]);
+    await hv.waitFor('READY');
+    const others = RELAYED_SIGNALS.filter((s) => s !== 'SIGTERM' && s !== 'SIGINT');
+    expect(others).toHaveLength(14);
+    for (const sig of others) {
+      hv.signalPid1(sig);
+      await hv.waitFor(`got ${sig}\n`);
+    }
+    hv.signalPid1('SIGTERM');
+    expect((await hv.exited).code).toBe(0);
+    expect(eventsNamed(hv.events(), 'signal.forward').map((e) => e.signal)).toEqual([...others, 'SIGTERM']);
   });
 
   it('forwards each signal to main, and SIGUSR1 opens no inspector', async () => {
