@@ -130,10 +130,12 @@ export function parseEvents(stderr: string): LogRecord[] {
   return records;
 }
 
-/** Kills whatever a test left running: hookvisor itself and main's process group. For afterEach. */
+/** Kills whatever a test left running: hookvisor itself, main's process group and the tasks' groups. For afterEach. */
 export function killLeftovers(): void {
   for (const hv of running) {
     for (const e of hv.events()) if (e.event === 'main.start') tryKill(-(e.pid as number));
+    // Tasks run in process groups of their own (a hung or gated hook of a failed test would outlive it).
+    for (const e of hv.events()) if (e.event === 'hook.start' && typeof e.pid === 'number') tryKill(-e.pid);
     tryKill(hv.child.pid!);
   }
   running.clear();
@@ -182,6 +184,16 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false; // reaped between the two checks
   }
+}
+
+/** Polls until `pid` is no longer running; false if it still runs after `ms` (a time limit, not a synchronisation). */
+export async function waitNotRunning(pid: number, ms = 1000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isRunning(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
 }
 
 /** Events named `name`, in order. */
