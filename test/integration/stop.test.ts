@@ -212,6 +212,60 @@ describe('stop', () => {
       expect(eventsNamed(events, 'stop.escalate')).toEqual([]);
     }));
 
+  it('main runs in a process group of its own', () =>
+    withDir(async ({ mark }) => {
+      const script = 'echo "pgid $(cut -d" " -f5 /proc/$$/stat)" >> "$MARK"; echo READY; exec sleep 1000';
+      const hv = startHookvisor(['--', 'sh', '-c', script], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect(await hv.exited).toEqual({ code: 143, signal: null });
+      const mainPid = eventsNamed(hv.events(), 'main.start')[0]!.pid;
+      expect(readMarks(mark)).toEqual([`pgid ${mainPid}`]);
+      expect(mainPid).not.toBe(hv.child.pid);
+    }));
+
+  it('preStop runs while main still runs; postStop only once main is gone', () =>
+    withDir(async ({ dir, mark }) => {
+      const probe = (phase: string) => `shell: 'if kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; then echo "${phase}: main running"; else echo "${phase}: main gone"; fi >> "$MARK"'`;
+      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  preStop:\n    - ${probe('preStop')}\n  postStop:\n    - ${probe('postStop')}\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect(await hv.exited).toEqual({ code: 0, signal: null });
+      expect(readMarks(mark)).toEqual(['main started', 'preStop: main running', 'main got TERM', 'postStop: main gone']);
+    }));
+
+  it('postStart does not block signal handling: a stop proceeds while a postStart task still runs', () =>
+    withDir(async ({ dir, mark, go }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  postStart:\n    - run: ${gate('postStart')}\n      timeout: 5s\n  preStop:\n    - run: ${markTask('preStop')}\n  postStop:\n    - ${REPORT}\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, TRAP_EXIT: '3' } });
+      await hv.waitFor('READY');
+      await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'postStart begin');
+      hv.signal('SIGTERM');
+      // main is stopped while the postStart task is still waiting for its gate.
+      await hv.waitForEvent((e) => e.event === 'main.exit');
+      writeFileSync(go, '');
+      expect(await hv.exited).toEqual({ code: 3, signal: null });
+      const marks = readMarks(mark);
+      expect(marks.filter((m) => m !== 'main started')).toEqual(['postStart begin', 'preStop', 'main got TERM', 'postStart end', 'postStop signal code=3 signal=']);
+    }));
+
+  it('postStop after a failed start gets HOOKVISOR_STOP_REASON=start-failed', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: [sh, -c, 'exit 1']\n  postStop:\n    - ${REPORT}\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '0'], { env: { MARK: mark } });
+      expect(await hv.exited).toEqual({ code: 1, signal: null });
+      expect(readMarks(mark)).toEqual(['postStop start-failed code= signal=']);
+    }));
+
+  it('postStop after main could not be executed gets reason start-failed and the 127 hookvisor exits with', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - ${REPORT}\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', join(dir, 'no-such-program')], { env: { MARK: mark } });
+      expect(await hv.exited).toEqual({ code: 127, signal: null });
+      expect(readMarks(mark)).toEqual(['postStop start-failed code=127 signal=']);
+    }));
+
   describe('postStop `when`', () => {
     const whenHooks = `stop:\n  timeout: 1s\nhooks:\n  preStart:\n    - run: [sh, -c, 'test -z "$FAIL_START"']\n  postStop:\n    - run: ${markTask('when signal')}\n      when: signal\n    - run: ${markTask('when exit')}\n      when: exit\n    - run: ${markTask('when always')}\n      when: always\n    - run: ${markTask('when default')}\n`;
 
