@@ -44,7 +44,7 @@ hooks:
     - shell: 'touch "$MARK_DIR/preStart-shell"'
   postStart:
     - shell: 'touch "$MARK_DIR/postStart"'
-      timeout: 500ms
+      timeout: 0.5
   preStop:
     - name: first
       run: [sh, ${MARK_SH}, preStop 1]
@@ -123,6 +123,7 @@ describe('dry-run', () => {
         `  2. sh -c "touch \\"$MARK_DIR/preStart-shell\\""`,
         '       timeout 30s, on failure abort',
         `  1. sh -c "touch \\"$MARK_DIR/postStart\\""`,
+        // A bare number is seconds.
         '       timeout 500ms, on failure continue',
         `  1. first: sh ${MARK_SH} 'preStop 1'`,
         '       timeout 1s, on failure continue',
