@@ -96,6 +96,11 @@ const cases: Case[] = [
     errors: (f) => [`${f}:4:12: hooks.preStart[0].cwd: ${unsetMessage}`],
   },
   {
+    name: 'unset variables in env: values, of the file and of a task (both reported)',
+    text: `${PRE}      env: { B: "x\${${UNSET}}" }\nenv:\n  A: "\${${UNSET}}"\n`,
+    errors: (f) => [`${f}:6:6: env.A: ${unsetMessage}`, `${f}:4:17: hooks.preStart[0].env.B: ${unsetMessage}`],
+  },
+  {
     name: 'run and shell both given',
     text: `${PRE}    - run: [echo]\n      shell: echo\n`,
     errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list) or shell (command string)`],
