@@ -1,3 +1,4 @@
+import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors/errors.js';
 import { LEVELS, type Level } from '../log/events.js';
 import type { LogFormat } from '../log/logger.js';
@@ -7,11 +8,13 @@ export interface CliArgs {
   hooks?: string;
   logLevel: Level;
   logFormat: LogFormat;
+  /** --grace-period or HOOKVISOR_GRACE_PERIOD, in ms. */
+  gracePeriodMs?: number;
   /** COMMAND [ARG...] given after `--` (or after the options). */
   argv: string[];
 }
 
-const VALUE_OPTIONS = ['--hooks', '--log-level', '--log-format'] as const;
+const VALUE_OPTIONS = ['--hooks', '--log-level', '--log-format', '--grace-period'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 /** Parses the command line; environment variables give the defaults the flags override. */
@@ -47,6 +50,7 @@ export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): CliA
     hooks: values['--hooks'] ?? d.hooks,
     logLevel: level(values['--log-level'] ?? d.logLevel),
     logFormat: format(values['--log-format'] ?? d.logFormat),
+    gracePeriodMs: values['--grace-period'] !== undefined ? grace(values['--grace-period'], '--grace-period') : d.gracePeriodMs,
     argv,
   };
 }
@@ -56,12 +60,22 @@ function defaults(env: NodeJS.ProcessEnv): Omit<CliArgs, 'command' | 'argv'> {
     hooks: env.HOOKVISOR_HOOKS || undefined,
     logLevel: level(env.HOOKVISOR_LOG_LEVEL || 'info', 'HOOKVISOR_LOG_LEVEL'),
     logFormat: format(env.HOOKVISOR_LOG_FORMAT || 'json', 'HOOKVISOR_LOG_FORMAT'),
+    gracePeriodMs: env.HOOKVISOR_GRACE_PERIOD ? grace(env.HOOKVISOR_GRACE_PERIOD, 'HOOKVISOR_GRACE_PERIOD') : undefined,
   };
 }
 
 function level(value: string, from = '--log-level'): Level {
   if ((LEVELS as readonly string[]).includes(value)) return value as Level;
   throw new UsageError(`${from} must be one of ${LEVELS.join(', ')}; got "${value}"`);
+}
+
+/** A pod spec passes terminationGracePeriodSeconds as a bare number of seconds; units work too. */
+function grace(value: string, from: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new UsageError(`${from}: ${(err as Error).message}`);
+  }
 }
 
 function format(value: string, from = '--log-format'): LogFormat {

@@ -15,6 +15,8 @@ Options:
   --hooks FILE          hooks file (env HOOKVISOR_HOOKS); without one hookvisor is a plain init
   --log-level LEVEL     trace, debug, info, warn, error or fatal (env HOOKVISOR_LOG_LEVEL; default info)
   --log-format FORMAT   json or pretty (env HOOKVISOR_LOG_FORMAT; default json); logs go to stderr
+  --grace-period TIME   the orchestrator's stop clock, such as 30 or 30s (env HOOKVISOR_GRACE_PERIOD;
+                        wins over stop.gracePeriod): postStop's worst case is reserved in it
   -h, --help            show this help
   -V, --version         show the version
 

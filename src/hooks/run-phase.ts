@@ -13,6 +13,8 @@ export interface PhaseOptions {
   runtime: Record<string, string>;
   /** Checked before each task: true stops the phase there (a stop signal during preStart, say). */
   cancelled?: () => boolean;
+  /** Clock time by which every task must end (the grace period's budget). */
+  deadline?: number;
 }
 
 /** Runs a phase's tasks in order, honouring each task's onFailure. */
@@ -28,7 +30,7 @@ export async function runPhase(tasks: readonly PlannedTask[], ports: TaskPorts, 
       ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: opts.cancelled?.() ? 'stopping' : 'an earlier task failed with onFailure: abort' });
       continue;
     }
-    const result = await runTask(task, opts.baseEnv, opts.runtime, ports);
+    const result = await runTask(task, opts.baseEnv, opts.runtime, ports, opts.deadline);
     results.push(result);
     if (!result.ok && task.onFailure === 'abort') aborted = true;
   }

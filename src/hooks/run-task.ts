@@ -1,75 +1,44 @@
-import { expand } from '../config/expand.js';
-import type { Logger } from '../log/logger.js';
-import type { PlannedTask } from '../plan/types.js';
-import type { Clock, ExitStatus, ProcessPort, TaskProcess } from '../process/ports.js';
-import { readLines } from './output.js';
+import { isCommandTask, type PlannedTask } from '../plan/types.js';
+import type { AttemptResult, TaskPorts } from './attempt.js';
+import { runBuiltin } from './run-builtin.js';
+import { runCommand } from './run-command.js';
 
-export interface TaskResult {
+export type { TaskPorts } from './attempt.js';
+
+export interface TaskResult extends AttemptResult {
   task: string;
-  ok: boolean;
-  exitCode?: number;
-  signal?: string;
-  timedOut: boolean;
-  error?: string;
+  attempts: number;
   durationMs: number;
 }
 
-export interface TaskPorts {
-  processes: ProcessPort;
-  clock: Clock;
-  logger: Logger;
+/**
+ * Runs a task with its retries. A `deadline` (clock time, from the grace period) caps every attempt
+ * and delay; a task that reaches it stops there as timed out.
+ */
+export async function runTask(task: PlannedTask, baseEnv: Record<string, string>, runtime: Record<string, string>, ports: TaskPorts, deadline?: number): Promise<TaskResult> {
+  const { clock, logger } = ports;
+  const started = clock.now();
+  const env = { ...baseEnv, ...task.env, ...runtime };
+  const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now());
+  let result: AttemptResult = { ok: false, timedOut: true, error: 'no time left in the grace period' };
+  let attempts = 0;
+  while (attempts <= task.retries && left() > 0) {
+    attempts++;
+    const limit = Math.min(task.timeoutMs, left());
+    if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports);
+    else result = await runBuiltin(task, limit, attempts, ports);
+    if (result.ok || attempts > task.retries) break;
+    const delay = Math.min(task.retryDelayMs, left());
+    logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });
+    if (delay > 0) await clock.delay(delay).promise;
+  }
+  const done: TaskResult = { task: task.name, ...result, attempts, durationMs: Math.round(clock.now() - started) };
+  logger.log({ event: 'hook.end', phase: task.phase, ...done });
+  return done;
 }
 
-/** After a task's exit, how long its output may keep arriving before the result is logged. */
-const OUTPUT_DRAIN_MS = 200;
-/** After SIGKILL at the timeout, how long to wait for the task to be reaped. */
-const KILL_WAIT_MS = 2000;
-
-/**
- * Runs one task to completion or to its timeout, when its whole process group is SIGKILLed.
- * `runtime` holds the HOOKVISOR_* variables; they fill the task's deferred `${...}` and its environment.
- */
-export async function runTask(task: PlannedTask, baseEnv: Record<string, string>, runtime: Record<string, string>, ports: TaskPorts): Promise<TaskResult> {
-  const { processes, clock, logger } = ports;
-  const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
-  const started = clock.now();
-  let child: TaskProcess;
-  try {
-    child = processes.spawnTask(argv, { ...baseEnv, ...task.env, ...runtime }, task.cwd);
-  } catch (err) {
-    // A task that cannot even be set up is a failed task, not a reason to skip the rest of the phase.
-    const result: TaskResult = { task: task.name, ok: false, timedOut: false, error: (err as Error).message ?? String(err), durationMs: 0 };
-    logger.log({ event: 'hook.end', phase: task.phase, ...result });
-    return result;
-  }
-  logger.log({ event: 'hook.start', phase: task.phase, task: task.name, pid: child.pid });
-  const log = (stream: 'stdout' | 'stderr') => (line: string) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
-  const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);
-
-  const timer = clock.delay(task.timeoutMs);
-  let status = await Promise.race([child.exited, timer.promise.then(() => undefined)]);
-  timer.cancel();
-  const timedOut = status === undefined;
-  if (status === undefined) {
-    if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);
-    const wait = clock.delay(KILL_WAIT_MS);
-    status = (await Promise.race([child.exited, wait.promise.then((): ExitStatus => ({}))])) ?? {};
-    wait.cancel();
-  }
-  const drain = clock.delay(OUTPUT_DRAIN_MS);
-  await Promise.race([outputDone, drain.promise]);
-  drain.cancel();
-
-  const error = 'error' in status ? (status.error as string | undefined) : undefined;
-  const result: TaskResult = {
-    task: task.name,
-    ok: !timedOut && !error && status.exitCode === 0,
-    exitCode: status.exitCode,
-    signal: status.signal,
-    timedOut,
-    error,
-    durationMs: Math.round(clock.now() - started),
-  };
-  logger.log({ event: 'hook.end', phase: task.phase, ...result });
-  return result;
+function describe(r: AttemptResult): string {
+  if (r.timedOut) return 'timed out';
+  if (r.error) return r.error;
+  return r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`;
 }

@@ -3,11 +3,13 @@ import type { Phase, StopReason } from '../plan/types.js';
 /** Every thing hookvisor logs: one typed event each, so logs can be filtered by `event`. */
 export type LogEvent =
   | { event: 'hookvisor.start'; version: string; pid: number; hooksFile?: string }
+  | { event: 'budget.problem'; problem: string }
   | { event: 'phase.start'; phase: Phase; tasks: number }
   | { event: 'phase.end'; phase: Phase; failed: number; aborted: boolean }
-  | { event: 'hook.start'; phase: Phase; task: string; pid?: number }
+  | { event: 'hook.start'; phase: Phase; task: string; pid?: number; attempt: number }
+  | { event: 'hook.retry'; phase: Phase; task: string; attempt: number; delayMs: number; error: string }
   | { event: 'hook.output'; phase: Phase; task: string; stream: 'stdout' | 'stderr'; line: string }
-  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; error?: string; durationMs: number }
+  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; error?: string; attempts: number; durationMs: number }
   | { event: 'hook.skip'; phase: Phase; task: string; why: string }
   | { event: 'main.start'; pid: number; command: string[] }
   | { event: 'main.spawn-error'; command: string[]; code: string; exitCode: number }
@@ -39,11 +41,13 @@ export function levelOf(e: LogEvent): Level {
     case 'reaper.reaped':
       return 'debug';
     case 'signal.ignored':
+    case 'hook.retry':
     case 'stop.escalate':
     case 'stop.straggler':
     case 'stop.stragglers':
     case 'stop.stuck':
     case 'pid1.degraded':
+    case 'budget.problem':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -59,11 +63,13 @@ export function levelOf(e: LogEvent): Level {
 export function describe(e: LogEvent): string {
   switch (e.event) {
     case 'hookvisor.start': return `hookvisor ${e.version} started (pid ${e.pid})`;
+    case 'budget.problem': return `the stop budget does not fit: ${e.problem}`;
     case 'phase.start': return `${e.phase}: ${e.tasks} task(s)`;
     case 'phase.end': return `${e.phase} done${e.failed ? `, ${e.failed} failed` : ''}${e.aborted ? ', aborted' : ''}`;
-    case 'hook.start': return `${e.phase} task "${e.task}" started`;
+    case 'hook.start': return `${e.phase} task "${e.task}" started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
+    case 'hook.retry': return `${e.phase} task "${e.task}" attempt ${e.attempt} failed (${e.error}); retrying in ${e.delayMs}ms`;
     case 'hook.output': return `${e.phase} "${e.task}" ${e.stream}: ${e.line}`;
-    case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms`;
+    case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
     case 'hook.skip': return `${e.phase} task "${e.task}" skipped: ${e.why}`;
     case 'main.start': return `main started (pid ${e.pid}): ${e.command.join(' ')}`;
     case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}`;

@@ -1,11 +1,12 @@
-import type { Config, PostStopTaskConfig, TaskConfig } from '../config/schema.js';
-import { displayArg, expand, partialExpand, referencedVariables, UnsetVariableError, type Lookup } from '../config/expand.js';
+import { expand, type Lookup } from '../config/expand.js';
 import { positioned } from '../config/load.js';
-import type { KeyPath, YamlSource } from '../config/yaml-source.js';
-import { formatPath } from '../config/yaml-source.js';
+import type { Config } from '../config/schema.js';
+import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget } from './budget.js';
-import { PHASES, RUNTIME_VARIABLES, type Phase, type Plan, type PlannedTask } from './types.js';
+import { planTask, type At, type UserResolver } from './plan-task.js';
+import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
 /** After SIGKILL the kernel needs moments; longer means a process stuck in uninterruptible sleep. */
 export const KILL_WAIT_MS = 2000;
@@ -14,19 +15,23 @@ export interface PlanOptions {
   hooksFile?: string;
   /** Positions for errors found while expanding variables. */
   source?: YamlSource;
+  /** --grace-period or HOOKVISOR_GRACE_PERIOD; wins over stop.gracePeriod. */
+  gracePeriodMs?: number;
+  /** Resolves `user:` specs from the image's /etc/passwd and /etc/group; without it users stay unresolved. */
+  resolveUser?: UserResolver;
 }
 
 /**
- * Pure: turns the validated config, the command after `--` and the environment into the Plan.
- * Every problem found here is a ConfigError, thrown before anything is started.
+ * Turns the validated config, the command after `--` and the environment into the Plan.
+ * Pure but for `resolveUser`. Every problem found here is a ConfigError, thrown before anything starts.
  */
 export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.ProcessEnv, opts: PlanOptions = {}): Plan {
   const issues: ConfigIssue[] = [];
-  const at = <T>(path: KeyPath, fn: () => T, fallback: T): T => {
+  const at: At = (path, fn, fallback) => {
     try {
       return fn();
     } catch (err) {
-      const message = err instanceof UnsetVariableError || err instanceof Error ? err.message : String(err);
+      const message = err instanceof Error ? err.message : String(err);
       issues.push(opts.source ? positioned(path, message, opts.source) : { path: formatPath(path), message });
       return fallback;
     }
@@ -36,68 +41,42 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   const fileEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.env)) fileEnv[name] = at(['env', name], () => expand(value, inherited), value);
   const mainEnv: Record<string, string> = { ...definedOnly(env), ...fileEnv };
-  const lookupMain: Lookup = (name) => mainEnv[name];
+  const lookup: Lookup = (name) => mainEnv[name];
 
-  const main =
-    argv.length > 0
-      ? { argv: [...argv], from: 'command line' as const }
-      : config.main
-        ? { argv: config.main.command.map((a, i) => at(['main', 'command', i], () => expand(a, lookupMain), a)), from: 'hooks file' as const }
-        : undefined;
+  const command = argv.length > 0 ? [...argv] : config.main?.command?.map((a, i) => at(['main', 'command', i], () => expand(a, lookup), a));
+  const mainUser = config.main?.user;
+  const user = mainUser !== undefined && opts.resolveUser ? at(['main', 'user'], () => opts.resolveUser!(mainUser), undefined) : undefined;
+  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user } : undefined;
 
-  const tasks = {} as Record<Phase, PlannedTask[]>;
+  const tasks = {} as Plan['tasks'];
   for (const phase of PHASES) {
-    tasks[phase] = config.hooks[phase].map((task, index) => planTask(phase, index, task, lookupMain, at));
+    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, opts.resolveUser));
   }
+  const { signals, forward, timeout, group, gracePeriod } = config.stop;
+  const on = planSignalTasks(config, signals, lookup, at, opts.resolveUser);
 
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues);
-  const { signals, forward, timeout, group } = config.stop;
-  const stop = { signals, forward, timeoutMs: timeout, group, killWaitMs: KILL_WAIT_MS };
-  return {
-    hooksFile: opts.hooksFile,
-    main,
-    env: mainEnv,
-    fileEnvNames: Object.keys(fileEnv),
-    stop,
-    tasks,
-    budget: computeBudget(tasks.preStop, stop, tasks.postStop),
-  };
+  const stop = { signals, forward, timeoutMs: timeout, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod };
+  const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
+  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop) };
 }
 
-type At = <T>(path: KeyPath, fn: () => T, fallback: T) => T;
-
-function planTask(phase: Phase, index: number, task: TaskConfig | PostStopTaskConfig, base: Lookup, at: At): PlannedTask {
-  const path = ['hooks', phase, index];
-  const taskEnv: Record<string, string> = {};
-  for (const [name, value] of Object.entries(task.env)) taskEnv[name] = at([...path, 'env', name], () => expand(value, base), value);
-  const lookup: Lookup = (name) => taskEnv[name] ?? base(name);
-  let argv: string[];
-  if (task.run) {
-    argv = task.run.map((a, i) => at([...path, 'run', i], () => partialExpand(a, lookup, RUNTIME_VARIABLES), a));
-  } else {
-    // sh expands ${VAR} itself from the environment: same values, and no way for a value to become shell syntax.
-    const script = task.shell!;
-    at([...path, 'shell'], () => checkShellVariables(script, lookup), undefined);
-    argv = ['/bin/sh', '-c', script];
+function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {
+  const on: Plan['on'] = {};
+  for (const [key, entry] of Object.entries(config.on)) {
+    const signal = at(['on', key] as KeyPath, () => signalKey(key, stopSignals), undefined);
+    if (!signal) continue;
+    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, at, resolveUser));
+    on[signal] = { tasks, forward: entry.forward } satisfies SignalTasks;
   }
-  return {
-    phase,
-    index,
-    name: task.name ?? (task.run ? argv.map(displayArg).join(' ') : task.shell!),
-    kind: task.run ? 'run' : 'shell',
-    argv,
-    timeoutMs: task.timeout,
-    onFailure: task.onFailure ?? (phase === 'preStart' ? 'abort' : 'continue'),
-    when: 'when' in task ? task.when : 'always',
-    env: taskEnv,
-    cwd: task.cwd === undefined ? undefined : at([...path, 'cwd'], () => expand(task.cwd!, lookup), task.cwd),
-  };
+  return on;
 }
 
-function checkShellVariables(script: string, lookup: Lookup): void {
-  for (const ref of referencedVariables(script)) {
-    if (!ref.hasDefault && !RUNTIME_VARIABLES.has(ref.name) && lookup(ref.name) === undefined) throw new UnsetVariableError(ref.name);
-  }
+function signalKey(key: string, stopSignals: readonly SignalName[]): SignalName {
+  const signal = normalizeSignal(key);
+  if (!signal || !RELAYED_SIGNALS.includes(signal)) throw new Error(`"${key}" is not a signal hookvisor can catch (${RELAYED_SIGNALS.join(', ')})`);
+  if (stopSignals.includes(signal)) throw new Error(`${signal} is a stop signal: put its tasks in hooks.preStop`);
+  return signal;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

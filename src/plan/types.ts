@@ -1,7 +1,8 @@
 import type { SignalName } from '../signals/names.js';
 
 export const PHASES = ['preStart', 'postStart', 'preStop', 'postStop'] as const;
-export type Phase = (typeof PHASES)[number];
+/** A lifecycle phase, or `on` for tasks triggered by a signal (the `on:` section). */
+export type Phase = (typeof PHASES)[number] | 'on';
 
 /** Why the stop happened; passed to postStop tasks as HOOKVISOR_STOP_REASON. */
 export type StopReason = 'signal' | 'exit' | 'start-failed';
@@ -13,27 +14,66 @@ export const RUNTIME_VARIABLES = new Set([
   'HOOKVISOR_STOP_REASON',
   'HOOKVISOR_EXIT_CODE',
   'HOOKVISOR_EXIT_SIGNAL',
+  'HOOKVISOR_SIGNAL',
 ]);
 
-export interface PlannedTask {
+/** A user resolved from the image's /etc/passwd and /etc/group. */
+export interface PlannedUser {
+  spec: string;
+  uid: number;
+  gid: number;
+  groups: number[];
+}
+
+export interface HttpSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectStatus?: number[];
+}
+
+export interface WaitForSpec {
+  port?: number;
+  host: string;
+  path?: string;
+  state: 'open' | 'closed' | 'exists' | 'gone';
+  intervalMs: number;
+}
+
+interface TaskCommon {
   phase: Phase;
-  /** Position in its phase, from 0. */
+  /** Position in its phase (or its `on:` entry), from 0. */
   index: number;
+  /** For `on:` tasks, the signal that triggers them. */
+  signal?: SignalName;
   name: string;
-  kind: 'run' | 'shell';
+  /** Limit of one attempt. */
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  onFailure: 'continue' | 'abort';
+  /** Only meaningful in postStop; elsewhere always. */
+  when: 'always' | 'signal' | 'exit' | 'failure' | 'success';
+  /** The task's own variables (file env is in Plan.env). */
+  env: Record<string, string>;
+}
+
+interface ProcessTask {
   /**
    * run: a template with file variables filled in, `${HOOKVISOR_*}` kept and literal `$` written `$$`;
    * the rest is filled in when the task starts. shell: [/bin/sh, -c, script]; sh expands the script itself.
    */
   argv: string[];
-  timeoutMs: number;
-  onFailure: 'continue' | 'abort';
-  /** Only meaningful in postStop; elsewhere always. */
-  when: 'always' | 'signal' | 'exit';
-  /** The task's own variables (file env is in Plan.env). */
-  env: Record<string, string>;
   cwd?: string;
+  user?: PlannedUser;
 }
+
+export type CommandTask = TaskCommon & ProcessTask & { kind: 'run' | 'shell' };
+export type BuiltinTask = TaskCommon & ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec });
+export type PlannedTask = CommandTask | BuiltinTask;
+
+export const isCommandTask = (t: PlannedTask): t is CommandTask => t.kind === 'run' || t.kind === 'shell';
 
 export interface StopPlan {
   /** Received signals that start a graceful stop. */
@@ -46,27 +86,51 @@ export interface StopPlan {
   group: boolean;
   /** After SIGKILL, how long to wait for the group to vanish before postStop runs anyway. */
   killWaitMs: number;
+  /** The orchestrator's clock: from the first stop signal to its SIGKILL. */
+  gracePeriodMs?: number;
 }
 
+/** The worst case of a stop after a signal, fitted into the grace period when there is one. */
 export interface Budget {
+  /** preStop's worst case, after any cut. */
   preStopMs: number;
-  /** stop.timeout plus the wait after SIGKILL. */
-  terminateMs: number;
+  /** From the forwarded signal to SIGKILL, after any cut. */
+  waitMs: number;
+  killWaitMs: number;
+  /** postStop's worst case (timeouts, retries and delays), reserved in full. */
   postStopMs: number;
-  /** Worst case from the stop signal to hookvisor's exit. */
+  /** Worst case from the stop signal to exit. */
   totalMs: number;
+  gracePeriodMs?: number;
+  /** Kept free before the grace period ends, for hookvisor's own exit. */
+  marginMs: number;
+  /** With a grace period: the latest offsets, from the stop signal, at which each part must end or start. */
+  deadlines?: { preStopEndMs: number; killAtMs: number; postStopAtMs: number };
+  /** What the grace period shortened, for people. */
+  cuts: string[];
+  /** Set when postStop's worst case does not fit in the grace period. */
+  problem?: string;
+}
+
+/** Tasks run when a signal arrives, and whether the signal is then forwarded. */
+export interface SignalTasks {
+  tasks: PlannedTask[];
+  forward: boolean;
 }
 
 /** Everything `run` will do, decided up front; `dry-run` prints this same object. */
 export interface Plan {
   hooksFile?: string;
   /** Undefined only for a dry-run without a command. */
-  main?: { argv: string[]; from: 'command line' | 'hooks file' };
+  main?: { argv: string[]; from: 'command line' | 'hooks file'; user?: PlannedUser };
   /** Environment of main: inherited plus the file's env. Tasks add their own env and HOOKVISOR_* on top. */
   env: Record<string, string>;
   /** Names of the variables the hooks file adds (values are never printed). */
   fileEnvNames: string[];
   stop: StopPlan;
-  tasks: Record<Phase, PlannedTask[]>;
+  /** Main's status → hookvisor's exit status. */
+  exitRemap: Record<number, number>;
+  tasks: Record<(typeof PHASES)[number], PlannedTask[]>;
+  on: Partial<Record<SignalName, SignalTasks>>;
   budget: Budget;
 }

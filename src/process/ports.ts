@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { PlannedUser } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 
 export interface ExitStatus {
@@ -29,10 +30,10 @@ export interface ProcessInfo {
 
 /** Everything hookvisor does to processes, behind one narrow interface. */
 export interface ProcessPort {
-  /** Starts main in its own process group with the real stdio. Throws SpawnError when it cannot run. */
-  spawnMain(argv: readonly string[], env: Record<string, string>): Promise<RunningMain>;
-  /** Starts a task in its own process group, stdin closed, stdout and stderr piped. */
-  spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string): TaskProcess;
+  /** Starts main in its own process group with the real stdio, as `user` when given. Throws SpawnError when it cannot run. */
+  spawnMain(argv: readonly string[], env: Record<string, string>, user?: PlannedUser): Promise<RunningMain>;
+  /** Starts a task in its own process group, stdin closed, stdout and stderr piped; as `user` when given. */
+  spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string, user?: PlannedUser): TaskProcess;
   /** Sends a signal to a pid or a process group; 'gone' (ESRCH) is an answer, not an error. */
   kill(pid: number, signal: SignalName, group: boolean): 'sent' | 'gone';
   /** Living processes left of main: its process group, and hookvisor's descendants that are not running tasks. */

@@ -16,19 +16,22 @@ export interface Stopped {
 /** Exit status of a preStart failure or a stop before main started: main never ran. */
 export const NEVER_STARTED = 1;
 
-/** The exit-status contract: main's code, 128+N for signal N, 127/126 when it cannot execute, 1 when it never started. */
-export function exitCodeOf(stopped: Stopped): number {
+/**
+ * The exit-status contract: main's code, 128+N for signal N, 127/126 when it cannot execute, 1 when it
+ * never started. `remap` (exit.remap) translates main's status, never hookvisor's own.
+ */
+export function exitCodeOf(stopped: Stopped, remap: Readonly<Record<number, number>> = {}): number {
   if (stopped.spawnExitCode !== undefined) return stopped.spawnExitCode;
   const main = stopped.main;
-  if (!main) return NEVER_STARTED;
-  if (main.exitCode !== undefined) return main.exitCode;
-  if (main.signal) return 128 + signalNumber(main.signal);
-  return NEVER_STARTED;
+  const status = main?.exitCode ?? (main?.signal ? 128 + signalNumber(main.signal) : undefined);
+  if (status === undefined) return NEVER_STARTED;
+  return remap[status] ?? status;
 }
 
 /** HOOKVISOR_* variables for a task; postStop ones also carry the stop reason and main's status. */
-export function runtimeEnv(phase: string, mainPid: number | undefined, stopped?: Stopped): Record<string, string> {
+export function runtimeEnv(phase: string, mainPid: number | undefined, stopped?: Stopped, signal?: string): Record<string, string> {
   const env: Record<string, string> = { HOOKVISOR_PHASE: phase };
+  if (signal) env.HOOKVISOR_SIGNAL = signal;
   if (mainPid !== undefined) env.HOOKVISOR_MAIN_PID = String(mainPid);
   if (stopped) {
     env.HOOKVISOR_STOP_REASON = stopped.reason;

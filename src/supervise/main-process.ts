@@ -12,7 +12,7 @@ export interface WatchedMain extends RunningMain {
 export async function startMain(argv: readonly string[], plan: Plan, ports: SupervisorPorts): Promise<WatchedMain | SpawnError> {
   let running: RunningMain;
   try {
-    running = await ports.processes.spawnMain(argv, plan.env);
+    running = await ports.processes.spawnMain(argv, plan.env, plan.main?.user);
   } catch (err) {
     if (!(err instanceof SpawnError)) throw err;
     ports.logger.log({ event: 'main.spawn-error', command: [...argv], code: err.code, exitCode: err.exitCode });

@@ -11,6 +11,10 @@ export interface SignalRouter {
   markStopping(): void;
   /** Where other signals go; undefined while there is no main. */
   forwardTo(pid: number | undefined): void;
+  /** Sends a signal to main as forwarding does (logged; ignored when there is no main). */
+  forward(signal: SignalName): void;
+  /** Gives other signals first to `handler`; a signal it returns true for is not forwarded here. */
+  intercept(handler: (signal: SignalName) => boolean): void;
   dispose(): void;
 }
 
@@ -18,6 +22,7 @@ export interface SignalRouter {
 export function routeSignals(stop: StopPlan, ports: Pick<SupervisorPorts, 'signals' | 'processes' | 'logger'>): SignalRouter {
   const { logger, processes } = ports;
   let target: number | undefined;
+  let interceptor: ((signal: SignalName) => boolean) | undefined;
   let requested = false;
   let stopping = false;
   let resolveStop!: (s: SignalName) => void;
@@ -30,16 +35,22 @@ export function routeSignals(stop: StopPlan, ports: Pick<SupervisorPorts, 'signa
       requested = stopping = true;
       return resolveStop(signal);
     }
+    if (!interceptor?.(signal)) forward(signal);
+  });
+
+  function forward(signal: SignalName): void {
     if (target === undefined) return logger.log({ event: 'signal.ignored', signal, why: 'main is not running' });
     if (processes.kill(target, signal, stop.group) === 'sent') logger.log({ event: 'signal.forward', signal, pid: target, group: stop.group });
     else logger.log({ event: 'signal.ignored', signal, why: 'main is gone' });
-  });
+  }
 
   return {
     stopSignal,
     stopRequested: () => requested,
     markStopping: () => void (stopping = true),
     forwardTo: (pid) => void (target = pid),
+    forward,
+    intercept: (handler) => void (interceptor = handler),
     dispose: unsubscribe,
   };
 }

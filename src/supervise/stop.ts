@@ -1,7 +1,7 @@
 import { runPhase } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
-import { runtimeEnv, type Stopped } from './exit-code.js';
+import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import { escalate, type EscalationStep } from './terminate.js';
@@ -14,11 +14,19 @@ function ladder(plan: Plan, signal: SignalName, group: boolean): EscalationStep[
   ];
 }
 
-/** Lifecycle step 4: preStop while main runs, then forward the stop signal and escalate to SIGKILL. */
+/**
+ * Lifecycle step 4: preStop while main runs, then forward the stop signal and escalate to SIGKILL.
+ * With a grace period, preStop and the wait are held to the budget's deadlines so postStop starts in time.
+ */
 export async function stopMain(plan: Plan, main: WatchedMain, received: SignalName, ports: SupervisorPorts): Promise<void> {
+  const start = ports.clock.now();
+  const deadlines = plan.budget.deadlines;
   ports.logger.log({ event: 'stop.start', signal: received });
-  await runPhase(plan.tasks.preStop, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStop', main.pid) });
-  await escalate(main, ladder(plan, plan.stop.forward ?? received, plan.stop.group), plan.stop.killWaitMs, ports);
+  const preStopDeadline = deadlines && start + deadlines.preStopEndMs;
+  await runPhase(plan.tasks.preStop, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStop', main.pid), deadline: preStopDeadline });
+  const steps = ladder(plan, plan.stop.forward ?? received, plan.stop.group);
+  if (deadlines) steps[1]!.atMs = Math.max(0, Math.min(plan.stop.timeoutMs, start + deadlines.killAtMs - ports.clock.now()));
+  await escalate(main, steps, plan.stop.killWaitMs, ports);
 }
 
 /** Lifecycle step 3: main ended by itself; whatever it left in its group gets the stop signal, then SIGKILL. */
@@ -28,9 +36,10 @@ export async function stopLeftovers(plan: Plan, main: WatchedMain, ports: Superv
 
 /** Lifecycle step 5: postStop tasks whose `when` matches how the run ended. Failures are logged, never thrown. */
 export async function runPostStop(plan: Plan, stopped: Stopped, ports: SupervisorPorts): Promise<void> {
+  const status = exitCodeOf(stopped, plan.exitRemap);
   const tasks = plan.tasks.postStop.filter((t) => {
-    const runs = t.when === 'always' || t.when === stopped.reason;
-    if (!runs) ports.logger.log({ event: 'hook.skip', phase: 'postStop', task: t.name, why: `when: ${t.when}, but the stop reason is ${stopped.reason}` });
+    const runs = t.when === 'always' || t.when === stopped.reason || (t.when === 'failure' && status !== 0) || (t.when === 'success' && status === 0);
+    if (!runs) ports.logger.log({ event: 'hook.skip', phase: 'postStop', task: t.name, why: `when: ${t.when}, but the stop reason is ${stopped.reason} and the status ${status}` });
     return runs;
   });
   await runPhase(tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('postStop', stopped.mainPid, stopped) });

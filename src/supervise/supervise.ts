@@ -5,6 +5,7 @@ import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
+import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
 
 /**
@@ -17,7 +18,7 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
   try {
     const stopped = await runUntilStopped(plan, plan.main.argv, ports, router);
     await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports));
-    const exitCode = exitCodeOf(stopped);
+    const exitCode = exitCodeOf(stopped, plan.exitRemap);
     ports.logger.log({ event: 'hookvisor.exit', exitCode, reason: stopped.reason });
     return exitCode;
   } finally {
@@ -27,6 +28,7 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
 
 async function runUntilStopped(plan: Plan, argv: readonly string[], ports: SupervisorPorts, router: SignalRouter): Promise<Stopped> {
   let main: WatchedMain | undefined;
+  let signalTasksDone = async () => {};
   try {
     const preStart = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: router.stopRequested });
     if (router.stopRequested()) return { reason: 'signal' };
@@ -37,6 +39,7 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
     main = started;
     router.forwardTo(main.pid);
     const running = main;
+    signalTasksDone = handleSignalTasks(plan, router, () => running.pid, ports);
     const postStart = runPhase(plan.tasks.postStart, ports, {
       baseEnv: plan.env,
       runtime: runtimeEnv('postStart', main.pid),
@@ -48,6 +51,7 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
     if (signal === undefined) await stopLeftovers(plan, main, ports);
     else await stopMain(plan, main, signal, ports);
     await postStart;
+    await signalTasksDone();
     return { reason: signal === undefined ? 'exit' : 'signal', mainPid: main.pid, main: main.status() };
   } catch (err) {
     // A bug of ours must not cost the cleanup: stop main if it runs, then postStop as usual.

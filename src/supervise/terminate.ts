@@ -25,10 +25,11 @@ export async function escalate(main: WatchedMain, steps: readonly EscalationStep
   let last: EscalationStep | undefined;
   const report = once(() => reportStragglers(ports.processes.leftovers(main.pid), ports));
   const onMainExit = () => last && deliver(main, last, ports, last.group, report);
-  for (const step of steps) {
+  for (const [i, step] of steps.entries()) {
     if (await waitGone(main, start + step.atMs, ports, onMainExit)) return true;
-    deliver(main, step, ports, false, report);
-    if (step.atMs > 0) ports.logger.log({ event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid });
+    // The first step is the forward itself; every later one is an escalation.
+    if (i > 0) ports.logger.log({ event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid });
+    deliver(main, step, ports, false, report, i === 0);
     last = step;
   }
   if (await waitGone(main, start + (last?.atMs ?? 0) + finalWaitMs, ports, onMainExit)) return true;
@@ -37,10 +38,10 @@ export async function escalate(main: WatchedMain, steps: readonly EscalationStep
 }
 
 /** Signals main as the step says, or, once main is gone, its group and each leftover outside it. */
-function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean, report: () => void): void {
+function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean, report: () => void, isForward = false): void {
   const { processes, logger } = ports;
   if (!main.status()) {
-    if (processes.kill(main.pid, step.signal, step.group) === 'sent' && step.atMs === 0) {
+    if (processes.kill(main.pid, step.signal, step.group) === 'sent' && isForward) {
       logger.log({ event: 'signal.forward', signal: step.signal, pid: main.pid, group: step.group });
     }
     return;

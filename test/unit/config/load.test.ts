@@ -22,7 +22,9 @@ describe('loadConfigText', () => {
       version: 1,
       env: {},
       stop: { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, group: true },
+      exit: { remap: {} },
       hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+      on: {},
     });
   });
 
@@ -35,7 +37,7 @@ describe('loadConfigText', () => {
     expect(config.main?.command).toEqual(['sleep', '5']);
     expect(config.stop.forward).toBe('SIGINT');
     expect(config.stop.timeout).toBe(500);
-    expect(config.hooks.postStop[0]).toEqual({ run: ['umount', '/mnt'], timeout: 30_000, env: {}, when: 'always' });
+    expect(config.hooks.postStop[0]).toEqual({ run: ['umount', '/mnt'], retries: 0, retryDelay: 1000, env: {}, when: 'always' });
   });
 
   it('points an unknown key at its own line and column', () => {

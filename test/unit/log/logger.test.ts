@@ -5,7 +5,7 @@ describe('createLogger', () => {
   it('writes one JSON record per event with its level and message', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) });
-    log.log({ event: 'hook.end', phase: 'postStop', task: 'umount', ok: false, exitCode: 32, timedOut: false, durationMs: 5 });
+    log.log({ event: 'hook.end', phase: 'postStop', task: 'umount', ok: false, exitCode: 32, timedOut: false, attempts: 1, durationMs: 5 });
     log.log({ event: 'signal.received', signal: 'SIGHUP' });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, event: 'hook.end', task: 'umount', exitCode: 32, msg: 'postStop task "umount" failed (exit 32) in 5ms' });

@@ -3,6 +3,7 @@ import { loadConfigText } from '../../../src/config/load.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/errors/errors.js';
 import { buildPlan, KILL_WAIT_MS } from '../../../src/plan/build.js';
+import type { CommandTask } from '../../../src/plan/types.js';
 
 const load = (text: string) => loadConfigText('hooks.yaml', text);
 const planOf = (text: string, argv: string[] = [], env: NodeJS.ProcessEnv = {}) => {
@@ -24,7 +25,7 @@ describe('buildPlan', () => {
     const plan = buildPlan(configSchema.parse({}), ['sleep', '1'], { PATH: '/bin' });
     expect(plan.main).toEqual({ argv: ['sleep', '1'], from: 'command line' });
     expect(plan.env).toEqual({ PATH: '/bin' });
-    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS });
+    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS, gracePeriodMs: undefined });
     expect(plan.budget.totalMs).toBe(10_000 + KILL_WAIT_MS);
   });
 
@@ -48,7 +49,7 @@ describe('buildPlan', () => {
 
   it('keeps run-time variables for the task start and leaves shell scripts to sh', () => {
     const plan = planOf('hooks:\n  postStop:\n    - run: [report, "${HOOKVISOR_EXIT_CODE}"]\n    - shell: echo "$X ${HOOKVISOR_STOP_REASON}"\n', [], { X: 'x' });
-    expect(plan.tasks.postStop.map((t) => t.argv)).toEqual([
+    expect(plan.tasks.postStop.map((t) => (t as CommandTask).argv)).toEqual([
       ['report', '${HOOKVISOR_EXIT_CODE}'],
       ['/bin/sh', '-c', 'echo "$X ${HOOKVISOR_STOP_REASON}"'],
     ]);
@@ -63,7 +64,7 @@ describe('buildPlan', () => {
 
   it('budgets the worst case: preStop, timeout, kill wait, and postStop tasks that can run after a signal', () => {
     const plan = planOf('stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n');
-    expect(plan.budget).toEqual({ preStopMs: 3000, terminateMs: 5000 + KILL_WAIT_MS, postStopMs: 3000, totalMs: 11_000 + KILL_WAIT_MS });
+    expect(plan.budget).toEqual({ preStopMs: 3000, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3000, totalMs: 11_000 + KILL_WAIT_MS, marginMs: 0, cuts: [] });
   });
 
   it('names file, line, column and key of every unset variable', () => {

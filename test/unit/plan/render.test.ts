@@ -17,10 +17,23 @@ describe('renderPlan', () => {
     expect(text).toContain('  1. umount /mnt\n       timeout 2s, on failure abort, when signal');
     expect(text).toContain("send SIGINT to main's process group");
     expect(text).toContain('wait up to 4s');
-    expect(text).toContain('Worst-case stop: 8.5s = preStop 500ms + stop 6s + postStop 2s');
-    expect(text).toMatch(/\+500ms\s+forward\s+SIGINT/);
-    expect(text).toMatch(/\+4\.5s\s+SIGKILL/);
-    expect(text).toMatch(/\+6\.5s\s+postStop\s+umount \/mnt/);
-    expect(text).toMatch(/\+8\.5s\s+exit/);
+    expect(text).toContain('Worst-case stop: 8.5s = preStop 500ms + wait 4s + after SIGKILL 2s + postStop 2s');
+    expect(text).toContain(`preStop   ████${'·'.repeat(57)}  +0ms echo drain`);
+    expect(text).toContain(`wait      ${'·'.repeat(4)}${'█'.repeat(28)}${'·'.repeat(29)}  +500ms SIGINT to main, wait up to 4s`);
+    expect(text).toContain(`SIGKILL   ${'·'.repeat(32)}${'█'.repeat(14)}${'·'.repeat(15)}  +4.5s if anything is left`);
+    expect(text).toContain(`postStop  ${'·'.repeat(46)}${'█'.repeat(14)}·  +6.5s umount /mnt`);
+    expect(text).toContain(`exit      ${' '.repeat(60)}▲ +8.5s at the latest`);
+    expect(text).not.toContain('deadline');
+  });
+
+  it('marks the grace deadline and says what it cut, or why the budget cannot fit', () => {
+    const { config } = loadConfigText('h.yaml', 'stop: { timeout: 10s, gracePeriod: 15s }\nhooks:\n  preStop: [{ name: drain, sleep: 5s }]\n  postStop: [{ run: [umount, /var/lib/osd], timeout: 2s, retries: 2, retryDelay: 500ms }]\n');
+    const text = renderPlan(buildPlan(config, ['daemon'], {}));
+    expect(text).toContain("Grace period 15s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +5.5s at the latest");
+    expect(text).toContain('  wait for main cut from 10s to 500ms');
+    expect(text).toContain(`postStop  ${'·'.repeat(30)}${'█'.repeat(28)}··│  +7.5s umount /var/lib/osd (3 attempts)`);
+    expect(text).toContain(`deadline  ${' '.repeat(60)}│ 15s: the orchestrator's SIGKILL`);
+    const tight = loadConfigText('h.yaml', 'stop: { gracePeriod: 3s }\nhooks:\n  postStop: [{ run: [x], timeout: 2s }]\n');
+    expect(renderPlan(buildPlan(tight.config, ['daemon'], {}))).toContain('ERROR: postStop needs up to 2s, plus 2s after SIGKILL and a 500ms margin: 4.5s, more than the 3s grace period.');
   });
 });

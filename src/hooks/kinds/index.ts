@@ -1,0 +1,4 @@
+export { runHttp } from './http.js';
+export { runSleep } from './sleep.js';
+export type { KindContext, KindResult } from './types.js';
+export { runWaitFor } from './wait-for.js';

@@ -1,0 +1,47 @@
+import { expand } from '../config/expand.js';
+import type { CommandTask } from '../plan/types.js';
+import type { ExitStatus, TaskProcess } from '../process/ports.js';
+import type { AttemptResult, TaskPorts } from './attempt.js';
+import { readLines } from './output.js';
+
+/** After a task's exit, how long its output may keep arriving before the result is logged. */
+const OUTPUT_DRAIN_MS = 200;
+/** After SIGKILL at the timeout, how long to wait for the task to be reaped. */
+const KILL_WAIT_MS = 2000;
+
+
+/**
+ * One attempt of a run or shell task, to its exit or to `limitMs`, when its whole process group is SIGKILLed.
+ * `runtime` holds the HOOKVISOR_* variables; they fill the task's deferred `${...}` and its environment.
+ */
+export async function runCommand(task: CommandTask, env: Record<string, string>, runtime: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
+  const { processes, clock, logger } = ports;
+  const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
+  let child: TaskProcess;
+  try {
+    child = processes.spawnTask(argv, env, task.cwd, task.user);
+  } catch (err) {
+    // A task that cannot even be set up is a failed task, not a reason to skip the rest of the phase.
+    return { ok: false, timedOut: false, error: (err as Error).message ?? String(err) };
+  }
+  logger.log({ event: 'hook.start', phase: task.phase, task: task.name, pid: child.pid, attempt });
+  const log = (stream: 'stdout' | 'stderr') => (line: string) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
+  const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);
+
+  const timer = clock.delay(limitMs);
+  let status = await Promise.race([child.exited, timer.promise.then(() => undefined)]);
+  timer.cancel();
+  const timedOut = status === undefined;
+  if (status === undefined) {
+    if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);
+    const wait = clock.delay(KILL_WAIT_MS);
+    status = (await Promise.race([child.exited, wait.promise.then((): ExitStatus => ({}))])) ?? {};
+    wait.cancel();
+  }
+  const drain = clock.delay(OUTPUT_DRAIN_MS);
+  await Promise.race([outputDone, drain.promise]);
+  drain.cancel();
+
+  const error = 'error' in status ? (status.error as string | undefined) : undefined;
+  return { ok: !timedOut && !error && status.exitCode === 0, exitCode: status.exitCode, signal: status.signal, timedOut, error };
+}

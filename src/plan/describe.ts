@@ -1,0 +1,20 @@
+import { formatDuration as d } from '../config/duration.js';
+import { displayArg } from '../config/expand.js';
+import type { PlannedTask } from './types.js';
+
+/** What a task does, in one line: also a task's default name. */
+export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>): string {
+  switch (t.kind) {
+    case 'run': return quoteArgv(t.argv.map(displayArg));
+    case 'shell': return `sh -c ${JSON.stringify(t.argv[2])}`;
+    case 'sleep': return `sleep ${d(t.sleepMs)}`;
+    case 'http': return `http ${t.http.method} ${t.http.url}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
+    case 'waitFor': return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} to be ${t.waitFor.state}`;
+  }
+}
+
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export function quoteArgv(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
+}
