@@ -7,6 +7,8 @@ import { createLogger } from '../log/logger.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
 import { setupPid1 } from '../pid1/setup.js';
+import { asUser } from '../process/as-user.js';
+import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
 import { ownedPids, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
@@ -40,17 +42,24 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks);
     const config = loaded?.config ?? configSchema.parse({});
-    const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source });
-    if (args.command === 'dry-run') return io.stdout(renderPlan(plan)), 0;
+    const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
+    // A postStop that cannot fit its grace period is an error to fix before deploying, and a warning at run time.
+    if (args.command === 'dry-run') {
+      io.stdout(renderPlan(plan));
+      if (!plan.budget.problem) return 0;
+      io.stderr(`hookvisor: ${args.hooks ?? '<command line>'}: stop budget: ${plan.budget.problem}\n`);
+      return 2;
+    }
     if (!plan.main) throw new UsageError('no command to run: give COMMAND after -- or main.command in the hooks file');
 
     const logger = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
+    if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
     const processes: ProcessPort = { ...realProcesses, leftovers: (pid) => (pid1.reapNow(), realProcesses.leftovers(pid)) };
     // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
-    if (foreground) processes.spawnMain = async (argv, env) => foreground(argv, env);
+    if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), env);
     try {
       return await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
     } finally {

@@ -31,8 +31,7 @@ export function resolveProgram(program: string, env: Record<string, string>): st
   throw new SpawnError(program, denied ? 'EACCES' : 'ENOENT');
 }
 
-type Koffi = typeof import('koffi').default;
-type Lib = ReturnType<Koffi['load']>;
+import type { Koffi, LibHandle as Lib } from './open-libc.js';
 
 // Flag values shared by glibc and musl.
 const POSIX_SPAWN_SETPGROUP = 0x02;

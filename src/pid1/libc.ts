@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ExitStatus } from '../process/ports.js';
 import { bindForeground, type ForegroundLibc } from './foreground.js';
+import { openLibc } from './open-libc.js';
 import { KNOWN_SIGNALS, signalNumber, type SignalName } from '../signals/names.js';
 
 /** The few libc calls Node does not offer: reaping other processes' children and becoming a subreaper. */
@@ -19,50 +19,27 @@ const WNOHANG = 1;
 const EINTR = 4;
 const PR_SET_CHILD_SUBREAPER = 36;
 
-const GLIBC = ['libc.so.6'];
-const MUSL = ['libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1', '/lib/ld-musl-x86_64.so.1', '/lib/ld-musl-aarch64.so.1'];
-
-/** musl images (Alpine) have no libc.so.6; look at what this node binary mapped to try the right one first. */
-function candidates(): string[] {
-  try {
-    return /ld-musl-|libc\.musl-/.test(readFileSync('/proc/self/maps', 'utf8')) ? [...MUSL, ...GLIBC] : [...GLIBC, ...MUSL];
-  } catch {
-    return [...GLIBC, ...MUSL];
-  }
-}
-
-/** Loads koffi and libc; koffi is imported only here, so a missing native part costs the warning, not the run. */
+/** Binds the calls; throws when koffi or the C library cannot be loaded. */
 export async function loadLibc(): Promise<Libc> {
-  const koffi = (await import('koffi')).default;
-  const errors: string[] = [];
-  for (const name of candidates()) {
-    let lib: ReturnType<typeof koffi.load>;
-    try {
-      lib = koffi.load(name);
-    } catch (err) {
-      errors.push(`${name}: ${(err as Error).message}`);
-      continue;
-    }
-    const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
-    const prctl = lib.func('prctl', 'int', ['int', 'unsigned long', 'unsigned long', 'unsigned long', 'unsigned long']);
-    return {
-      name,
-      foreground: bindForeground(koffi, lib),
-      reap(pid) {
-        for (;;) {
-          const status = [0];
-          const r = waitpid(pid, status, WNOHANG) as number;
-          if (r > 0) return decodeWaitStatus(status[0]!);
-          if (r === 0) return 'running';
-          if (koffi.errno() !== EINTR) return 'gone';
-        }
-      },
-      becomeSubreaper() {
-        if ((prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) as number) !== 0) throw new Error(`prctl(PR_SET_CHILD_SUBREAPER) failed: errno ${koffi.errno()}`);
-      },
-    };
-  }
-  throw new Error(`no C library could be loaded (${errors.join('; ')})`);
+  const { koffi, lib, name } = await openLibc();
+  const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
+  const prctl = lib.func('prctl', 'int', ['int', 'unsigned long', 'unsigned long', 'unsigned long', 'unsigned long']);
+  return {
+    name,
+    foreground: bindForeground(koffi, lib),
+    reap(pid) {
+      for (;;) {
+        const status = [0];
+        const r = waitpid(pid, status, WNOHANG) as number;
+        if (r > 0) return decodeWaitStatus(status[0]!);
+        if (r === 0) return 'running';
+        if (koffi.errno() !== EINTR) return 'gone';
+      }
+    },
+    becomeSubreaper() {
+      if ((prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) as number) !== 0) throw new Error(`prctl(PR_SET_CHILD_SUBREAPER) failed: errno ${koffi.errno()}`);
+    },
+  };
 }
 
 const BY_NUMBER = new Map<number, SignalName>(KNOWN_SIGNALS.map((s) => [signalNumber(s), s]));

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
+import { asUser } from './as-user.js';
 import { leftoverProcesses, readProcTable } from './proc.js';
 
 /** Pids of tasks still running: their process trees are not main's leftovers. */
@@ -25,7 +26,8 @@ function own(sub: { pid?: number; once(e: 'exit', fn: () => void): unknown }, al
 const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
 
 export const realProcesses: ProcessPort = {
-  async spawnMain(argv, env) {
+  async spawnMain(command, env, user) {
+    const argv = asUser(command, user);
     const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, stdio: 'inherit' });
     if (sub.pid === undefined) {
       const result = await sub;
@@ -36,7 +38,8 @@ export const realProcesses: ProcessPort = {
     return { pid: sub.pid, exited } satisfies RunningMain;
   },
 
-  spawnTask(argv, env, cwd) {
+  spawnTask(command, env, cwd, user) {
+    const argv = asUser(command, user);
     const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
     const pid = sub.pid;
     own(sub, runningTasks);

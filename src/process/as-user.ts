@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import type { PlannedUser } from '../plan/types.js';
+
+/** The tiny entry that drops to the user and then execs the program, keeping its pid. */
+export const EXEC_AS = fileURLToPath(new URL('./exec-as.js', import.meta.url));
+
+/**
+ * argv that runs `argv` as `user`, with its supplementary groups. libuv can set a uid and gid but
+ * clears supplementary groups, so the drop happens in a small node step that then execs the program.
+ */
+export function asUser(argv: readonly string[], user: PlannedUser | undefined): readonly string[] {
+  if (!user) return argv;
+  return [process.execPath, EXEC_AS, String(user.uid), String(user.gid), user.groups.join(','), '--', ...argv];
+}
