@@ -1,6 +1,6 @@
 import { formatDuration as d } from '../config/duration.js';
 import { displayArg } from '../config/expand.js';
-import type { PlannedTask } from './types.js';
+import type { PlannedTask, WaitForSpec } from './types.js';
 
 /** What a task does, in one line: also a task's default name. */
 export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>): string {
@@ -9,7 +9,7 @@ export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>): string
     case 'shell': return `sh -c ${JSON.stringify(t.argv[2])}`;
     case 'sleep': return `sleep ${d(t.sleepMs)}`;
     case 'http': return `http ${t.http.method} ${t.http.url}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
-    case 'waitFor': return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} to be ${t.waitFor.state}`;
+    case 'waitFor': return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} ${awaited(t.waitFor.state)}`;
   }
 }
 
@@ -18,3 +18,8 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 export function quoteArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
 }
+
+/** "to be open", "to exist": the state a waitFor task waits for, in words. */
+export const awaited = (state: WaitForSpec['state']) => (state === 'exists' ? 'to exist' : `to be ${state}`);
+/** "is open", "exists": the state a waitFor task reached, in words. */
+export const reached = (state: WaitForSpec['state']) => (state === 'exists' ? 'exists' : `is ${state}`);

@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { awaited, reached } from '../../plan/describe.js';
 import type { WaitForSpec } from '../../plan/types.js';
 import { delay } from './sleep.js';
 import type { KindContext, KindResult } from './types.js';
@@ -10,12 +11,12 @@ export async function runWaitFor(spec: WaitForSpec, ctx: KindContext): Promise<K
   const started = performance.now();
   while (!ctx.signal.aborted) {
     if (await holds(spec, ctx.signal)) {
-      ctx.log(`${what} is ${spec.state} after ${((performance.now() - started) / 1000).toFixed(1)}s`);
+      ctx.log(`${what} ${reached(spec.state)} after ${((performance.now() - started) / 1000).toFixed(1)}s`);
       return { ok: true };
     }
     if (!(await delay(spec.intervalMs, ctx.signal))) break;
   }
-  return { ok: false, error: `timed out waiting for ${what} to be ${spec.state}` };
+  return { ok: false, error: `timed out waiting for ${what} ${awaited(spec.state)}` };
 }
 
 async function holds(spec: WaitForSpec, signal: AbortSignal): Promise<boolean> {
