@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
@@ -45,11 +47,11 @@ describe('grace period', () => {
       const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
       const hv = startAsPid1(['--hooks', hooks, '--grace-period', '4s', '--', fixture('main-ignore-term.sh')], { env: { MARK: mark } });
       await hv.waitFor('READY');
-      // The pod's own preStop hook (here: 1s of other work) runs first, on the same clock.
-      const podPreStop = () => new Promise<void>((resolve) => setTimeout(resolve, 1000));
+      // The pod's own preStop hook, a command that takes 1s, runs first on the same clock.
+      const podPreStop = () => promisify(execFile)('sh', ['-c', 'sleep 1; echo "pod preStop" >> "$MARK"'], { env: { ...process.env, MARK: mark } }).then(() => undefined);
       const stop = await orchestratorStop(hv, 5000, { preStop: podPreStop, signal: hv.signalPid1 });
       expect(stop).toMatchObject({ killed: false, code: 137 });
-      expect(readMarks(mark)).toEqual(['main started', 'postStop done']);
+      expect(readMarks(mark)).toEqual(['main started', 'pod preStop', 'postStop done']);
     } finally {
       cleanup();
     }
