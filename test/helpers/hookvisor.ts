@@ -200,3 +200,13 @@ export async function waitNotRunning(pid: number, ms = 1000): Promise<boolean> {
 export function eventsNamed(events: readonly LogRecord[], name: string): LogRecord[] {
   return events.filter((e) => e.event === name);
 }
+
+/** Runs `fn` with a fresh temporary directory, its marker file path and a gate file path; removes the directory after. */
+export async function withDir(fn: (d: { dir: string; mark: string; go: string }) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  try {
+    await fn({ dir, mark: join(dir, 'marks'), go: join(dir, 'go') });
+  } finally {
+    cleanup();
+  }
+}

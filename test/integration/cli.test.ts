@@ -3,21 +3,12 @@
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
 const MARK_SH = fixture('mark.sh');
 const NO_COMMAND = "hookvisor: no command to run: give COMMAND after -- or main.command in the hooks file\nTry 'hookvisor --help'.\n";
-
-async function withDir(fn: (d: { dir: string; mark: string }) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn({ dir, mark: join(dir, 'marks') });
-  } finally {
-    cleanup();
-  }
-}
 
 const preStartFile = (dir: string, name: string, what: string) => writeFile(dir, name, `hooks:\n  preStart:\n    - run: [sh, ${MARK_SH}, "${what}"]\n`);
 

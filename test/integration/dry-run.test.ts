@@ -2,21 +2,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, killLeftovers, ROOT, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { fixture, killLeftovers, ROOT, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
 const MARK_SH = fixture('mark.sh');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-async function withDir(fn: (d: { dir: string; marks: string }) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn({ dir, marks: join(dir, 'marks') });
-  } finally {
-    cleanup();
-  }
-}
 
 /** Asserts every line of `expected` is a whole line of `text`, in this order. */
 function expectLinesInOrder(text: string, expected: readonly (string | RegExp)[]): void {
@@ -107,9 +98,9 @@ describe('dry-run', () => {
     }));
 
   it('starts no process at all: neither main nor any task of any phase writes its marker', () =>
-    withDir(async ({ dir, marks }) => {
+    withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', everythingWrites);
-      const hv = startHookvisor(['dry-run', '--hooks', hooks], { env: { MARK: marks, MARK_DIR: dir } });
+      const hv = startHookvisor(['dry-run', '--hooks', hooks], { env: { MARK: mark, MARK_DIR: dir } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       expect(hv.stderr).toBe('');
       expect(readdirSync(dir)).toEqual(['hooks.yaml']);
@@ -151,9 +142,9 @@ describe('dry-run', () => {
     }));
 
   it('takes COMMAND after -- over main.command, and still starts nothing', () =>
-    withDir(async ({ dir, marks }) => {
+    withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', everythingWrites);
-      const hv = startHookvisor(['dry-run', '--hooks', hooks, '--', 'sh', MARK_SH, 'from the command line'], { env: { MARK: marks, MARK_DIR: dir } });
+      const hv = startHookvisor(['dry-run', '--hooks', hooks, '--', 'sh', MARK_SH, 'from the command line'], { env: { MARK: mark, MARK_DIR: dir } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       expectLinesInOrder(hv.stdout, [`main      sh ${MARK_SH} 'from the command line'   (from the command line)`]);
       expect(hv.stdout).not.toContain('(from the hooks file)');
@@ -161,9 +152,9 @@ describe('dry-run', () => {
     }));
 
   it('prints the plan of a hooks file without main.command and without COMMAND, exit 0', () =>
-    withDir(async ({ dir, marks }) => {
+    withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: [sh, ${MARK_SH}, preStart]\n`);
-      const hv = startHookvisor(['dry-run', '--hooks', hooks], { env: { MARK: marks } });
+      const hv = startHookvisor(['dry-run', '--hooks', hooks], { env: { MARK: mark } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       expectLinesInOrder(hv.stdout, ['main      (none: give COMMAND after -- or main.command)', `  1. sh ${MARK_SH} preStart`]);
       expect(readdirSync(dir)).toEqual(['hooks.yaml']);
@@ -192,9 +183,9 @@ describe('--help and --version', () => {
   });
 
   it('--help starts nothing even with a hooks file and a command', () =>
-    withDir(async ({ dir, marks }) => {
+    withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', everythingWrites);
-      const hv = startHookvisor(['--hooks', hooks, '--help', '--', 'sh', MARK_SH, 'main'], { env: { MARK: marks, MARK_DIR: dir } });
+      const hv = startHookvisor(['--hooks', hooks, '--help', '--', 'sh', MARK_SH, 'main'], { env: { MARK: mark, MARK_DIR: dir } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       expect(hv.stdout).toContain('Usage:');
       expect(readdirSync(dir)).toEqual(['hooks.yaml']);

@@ -3,21 +3,12 @@
 import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, waitNotRunning, writeFile, type Hv } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, waitNotRunning, writeFile, type Hv, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
 const MARK_SH = fixture('mark.sh');
 const markTask = (what: string) => `[sh, ${MARK_SH}, "${what}"]`;
-
-async function withDir(fn: (d: { dir: string; mark: string }) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn({ dir, mark: join(dir, 'marks') });
-  } finally {
-    cleanup();
-  }
-}
 
 /** Stops a running main-trap.sh main once postStart (when it has tasks) has finished, so marks come in a fixed order. */
 async function stopAfterPostStart(hv: Hv, hasPostStart: boolean): Promise<void> {

@@ -1,21 +1,12 @@
 // Signals that do not start a stop are forwarded to main unchanged (issue 2, lifecycle step 4).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
 const OTHER_SIGNALS = ['SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGQUIT', 'SIGCONT', 'SIGALRM'] as const;
 const short = (sig: string) => sig.slice(3);
-
-async function withDir(fn: (d: { dir: string; mark: string }) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn({ dir, mark: join(dir, 'marks') });
-  } finally {
-    cleanup();
-  }
-}
 
 describe('signal forwarding', () => {
   it.each([

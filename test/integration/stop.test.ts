@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -11,16 +11,6 @@ const markTask = (what: string) => `[sh, ${fixture('mark.sh')}, "${what}"]`;
 const gate = (what: string) => `[sh, ${fixture('gate.sh')}, "${what}"]`;
 /** A postStop task that records how the run ended. */
 const REPORT = `shell: 'echo "postStop $HOOKVISOR_STOP_REASON code=$HOOKVISOR_EXIT_CODE signal=$HOOKVISOR_EXIT_SIGNAL" >> "$MARK"'`;
-
-/** A temp dir with a marker file path and a gate file path; `fn` gets them and writes its hooks file. */
-async function withDir(fn: (d: { dir: string; mark: string; go: string }) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn({ dir, mark: join(dir, 'marks'), go: join(dir, 'go') });
-  } finally {
-    cleanup();
-  }
-}
 
 const time = (e: LogRecord | undefined) => Date.parse(String(e?.time));
 

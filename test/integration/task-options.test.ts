@@ -3,22 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
-async function inDir(fn: (dir: string, mark: string) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = tempDir();
-  try {
-    await fn(dir, `${dir}/marks`);
-  } finally {
-    cleanup();
-  }
-}
-
 describe('task options', () => {
   it('retries a failed task after retryDelay, as a umount that hits EBUSY once would need', () =>
-    inDir(async (dir, mark) => {
+    withDir(async ({ dir, mark }) => {
       // Fails on the first attempt only, as `umount` does while a straggler still closes its files.
       const once = `n=$(cat "$MARK.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$MARK.n"; echo "attempt $((n + 1))" >> "$MARK"; [ "$n" -ge 1 ]`;
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - name: umount data\n      shell: '${once}'\n      retries: 3\n      retryDelay: 100ms\n`);
@@ -30,7 +21,7 @@ describe('task options', () => {
     }));
 
   it('gives up after the last retry and reports every attempt', () =>
-    inDir(async (dir) => {
+    withDir(async ({ dir }) => {
       const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { run: ["false"], retries: 2, retryDelay: 50ms }\n');
       const r = await runHookvisor(['--hooks', hooks, '--', 'true']);
       expect(r.code).toBe(0);
@@ -39,7 +30,7 @@ describe('task options', () => {
     }));
 
   it('runs sleep, http and waitFor in preStop before main gets the signal, and waitFor in postStop after', () =>
-    inDir(async (dir, mark) => {
+    withDir(async ({ dir, mark }) => {
       const requests: string[] = [];
       const server = createServer((req, res) => {
         writeFileSync(mark, `drain ${req.method} ${req.url}\n`, { flag: 'a' });
@@ -83,7 +74,7 @@ describe('task options', () => {
     }));
 
   it('runs when: failure or success by main status after exit.remap, and exits with the remapped status', () =>
-    inDir(async (dir, mark) => {
+    withDir(async ({ dir, mark }) => {
       const tasks = `hooks:\n  postStop:\n    - { run: [${fixture('mark.sh')}, failure], when: failure }\n    - { run: [${fixture('mark.sh')}, success], when: success }\n`;
       const plain = await runHookvisor(['--hooks', writeFile(dir, 'a.yaml', tasks), '--', fixture('exit-with.sh'), '3'], { env: { MARK: mark } });
       expect(plain.code).toBe(3);
@@ -93,7 +84,7 @@ describe('task options', () => {
     }));
 
   it('maps a JVM-style 143 after SIGTERM to 0', () =>
-    inDir(async (dir, mark) => {
+    withDir(async ({ dir, mark }) => {
       const hv = startHookvisor(['--hooks', writeFile(dir, 'h.yaml', 'exit: { remap: { 143: 0 } }\n'), '--', fixture('main-trap.sh')], { env: { MARK: mark, TRAP_EXIT: '143' } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -103,7 +94,7 @@ describe('task options', () => {
 
 describe('on: signal tasks', () => {
   it('runs the tasks then forwards; a signal during the run is queued once, a third is dropped', () =>
-    inDir(async (dir, mark) => {
+    withDir(async ({ dir, mark }) => {
       const go = `${dir}/go`;
       const hooks = writeFile(dir, 'hooks.yaml', `on:\n  SIGHUP:\n    tasks:\n      - { name: reload, run: [${fixture('gate.sh')}, reload] }\n  SIGUSR2:\n    tasks: [{ run: [${fixture('mark.sh')}, rotate] }]\n    forward: false\n`);
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go } });
