@@ -31,7 +31,9 @@ export interface CliIo {
   color: boolean;
 }
 
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+/** Set by the bundler; the tsc build reads package.json instead. */
+declare const HOOKVISOR_VERSION: string | undefined;
+export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {

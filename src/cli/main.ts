@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The only module that touches the real process. It catches signals before anything else loads:
 // as PID 1 an unhandled SIGTERM is dropped by the kernel, and module loading takes tens of milliseconds.
+import module from 'node:module';
 import { isatty } from 'node:tty';
 import { RELAYED_SIGNALS } from '../signals/names.js';
 import { installSignals } from '../signals/source.js';
 
 const signals = installSignals(process, RELAYED_SIGNALS);
 const childSignals = installSignals(process, ['SIGCHLD']);
+// Node >= 22.1 keeps compiled code on disk between starts; older Nodes lack the call.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { runCli } = await import('./app.js');
 const { writeStderr } = await import('../log/logger.js');
 

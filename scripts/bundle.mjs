@@ -1,0 +1,35 @@
+// Bundles hookvisor into dist/bundle/: hookvisor.js and exec-as.js need only the node binary, plus
+// koffi (native, loaded lazily) copied beside them in dist/bundle/node_modules.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = 'dist/bundle';
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+rmSync(out, { recursive: true, force: true });
+await build({
+  entryPoints: { hookvisor: 'src/cli/main.ts', 'exec-as': 'src/process/exec-as.ts' },
+  outdir: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // koffi carries a native binary per platform: it stays a package, copied below.
+  external: ['koffi'],
+  define: { HOOKVISOR_VERSION: JSON.stringify(version) },
+  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __hvRequire } from 'node:module'; const require = __hvRequire(import.meta.url);" },
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// koffi and the platform packages npm installed for this machine (@koromix/koffi-<os>-<arch>).
+const modules = join(out, 'node_modules');
+mkdirSync(join(modules, '@koromix'), { recursive: true });
+// Only its JavaScript and package.json: its C sources, vendored libraries and docs are not needed to run.
+const koffiFiles = (src) => { const rel = src.slice('node_modules/koffi'.length); return !/^[/\\](doc|vendor)([/\\]|$)/.test(rel) && (!/\.[a-z]+$/.test(rel) || /\.(c?js|json)$/.test(rel)); };
+cpSync('node_modules/koffi', join(modules, 'koffi'), { recursive: true, filter: koffiFiles });
+if (existsSync('node_modules/@koromix')) {
+  for (const name of readdirSync('node_modules/@koromix')) cpSync(join('node_modules/@koromix', name), join(modules, '@koromix', name), { recursive: true });
+}
