@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { hooksJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
@@ -41,6 +42,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const args = parseArgs(io.args, io.env);
     if (args.command === 'help') return io.stdout(HELP), 0;
     if (args.command === 'version') return io.stdout(`hookvisor ${VERSION}\n`), 0;
+    if (args.command === 'schema') return io.stdout(`${JSON.stringify(hooksJsonSchema(), null, 2)}\n`), 0;
 
     const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks);
     const config = loaded?.config ?? configSchema.parse({});

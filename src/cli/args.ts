@@ -4,7 +4,7 @@ import { LEVELS, type Level } from '../log/events.js';
 import type { LogFormat } from '../log/logger.js';
 
 export interface CliArgs {
-  command: 'run' | 'dry-run' | 'help' | 'version';
+  command: 'run' | 'dry-run' | 'schema' | 'help' | 'version';
   hooks?: string;
   logLevel: Level;
   logFormat: LogFormat;
@@ -22,7 +22,7 @@ export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): CliA
   const values: Partial<Record<ValueOption, string>> = {};
   let command: CliArgs['command'] = 'run';
   let i = 0;
-  if (args[0] === 'run' || args[0] === 'dry-run') command = args[i++] as CliArgs['command'];
+  if (args[0] === 'run' || args[0] === 'dry-run' || args[0] === 'schema') command = args[i++] as CliArgs['command'];
   let argv: string[] = [];
   for (; i < args.length; i++) {
     const arg = args[i]!;

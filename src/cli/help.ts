@@ -3,6 +3,7 @@ export const HELP = `hookvisor: container init that runs your cleanup hooks arou
 Usage:
   hookvisor [run] [--hooks FILE] [options] -- COMMAND [ARG...]
   hookvisor dry-run --hooks FILE [options] [-- COMMAND [ARG...]]
+  hookvisor schema
   hookvisor --help | --version
 
 Commands:
@@ -10,6 +11,7 @@ Commands:
              forward the signal, wait, run postStop, and exit with COMMAND's status
   dry-run    validate the hooks file and print the plan and its worst-case stop time;
              starts nothing
+  schema     print the JSON Schema of the hooks file, for editors and CI checks
 
 Options:
   --hooks FILE          hooks file (env HOOKVISOR_HOOKS); without one hookvisor is a plain init

@@ -5,66 +5,45 @@ import { postStopTask, task } from './task-schema.js';
 const exitStatus = z.int().min(0).max(255);
 
 export const configSchema = z.strictObject({
-  /** Format version of the hooks file. Default 1. */
-  version: z.literal(1, { error: 'only version 1 is supported' }).prefault(1),
-  /** Variables added to the environment of main and of every task. Default none. */
-  env: envMap.prefault({}),
-  /** The main process. Optional when COMMAND is given after `--` on the command line. */
+  version: z.literal(1, { error: 'only version 1 is supported' }).prefault(1).describe('Format version of the hooks file. Default 1.'),
+  env: envMap.prefault({}).describe('Variables added to the environment of main and of every task. Default none.'),
   main: z
     .strictObject({
-      /** Program and arguments of main; COMMAND after `--` on the command line wins. */
-      command: argv.optional(),
-      /** Run main as this user (NAME, UID, NAME:GROUP, UID:GID), with its supplementary groups. Default: hookvisor's own. */
-      user: user.optional(),
+      command: argv.optional().describe('Program and arguments of main; COMMAND after `--` on the command line wins.'),
+      user: user.optional().describe("Run main as this user (NAME, UID, NAME:GROUP, UID:GID), with its supplementary groups. Default: hookvisor's own."),
     })
-    .optional(),
-  /** How a stop is carried out. */
+    .optional().describe('The main process. Optional when COMMAND is given after `--` on the command line.'),
   stop: z
     .strictObject({
-      /** Received signals that start a graceful stop. Default [SIGTERM, SIGINT]. */
-      signals: z.array(signal).min(1).prefault(['SIGTERM', 'SIGINT']),
-      /** Signal sent to main to stop it. Default: the one received. */
-      forward: signal.optional(),
-      /** Wait after forwarding before SIGKILL. Default 10s. */
-      timeout: duration.prefault('10s'),
-      /** Deliver signals to main's whole process group. Default true. */
-      group: z.boolean().prefault(true),
-      /** Total time from the first stop signal to hookvisor's exit (the orchestrator's clock); postStop's worst case is reserved in it. Default none. Also --grace-period and HOOKVISOR_GRACE_PERIOD. */
-      gracePeriod: duration.optional(),
+      signals: z.array(signal).min(1).prefault(['SIGTERM', 'SIGINT']).describe('Received signals that start a graceful stop. Default [SIGTERM, SIGINT].'),
+      forward: signal.optional().describe('Signal sent to main to stop it. Default: the one received.'),
+      timeout: duration.prefault('10s').describe('Wait after forwarding before SIGKILL. Default 10s.'),
+      group: z.boolean().prefault(true).describe("Deliver signals to main's whole process group. Default true."),
+      gracePeriod: duration.optional().describe("Total time from the first stop signal to hookvisor's exit (the orchestrator's clock); postStop's worst case is reserved in it. Default none. Also --grace-period and HOOKVISOR_GRACE_PERIOD."),
     })
-    .prefault({}),
-  /** What hookvisor exits with. */
+    .prefault({}).describe('How a stop is carried out.'),
   exit: z
     .strictObject({
-      /** Map main's status to another, such as { 143: 0 } for a JVM that exits 143 on SIGTERM. Default none. */
-      remap: z.record(z.string().regex(/^\d{1,3}$/, { error: 'keys are exit statuses 0-255' }), exitStatus).prefault({}),
+      remap: z.record(z.string().regex(/^\d{1,3}$/, { error: 'keys are exit statuses 0-255' }), exitStatus).prefault({}).describe("Map main's status to another, such as { 143: 0 } for a JVM that exits 143 on SIGTERM. Default none."),
     })
-    .prefault({}),
-  /** Task lists per lifecycle phase. Each default empty. */
+    .prefault({}).describe('What hookvisor exits with.'),
   hooks: z
     .strictObject({
-      /** Before main starts; a failure aborts the start (default onFailure: abort). */
-      preStart: z.array(task).prefault([]),
-      /** Right after main started, while it runs. */
-      postStart: z.array(task).prefault([]),
-      /** On a stop signal, before the signal is forwarded; main still runs. */
-      preStop: z.array(task).prefault([]),
-      /** After main and everything it started are gone. */
-      postStop: z.array(postStopTask).prefault([]),
+      preStart: z.array(task).prefault([]).describe('Before main starts; a failure aborts the start (default onFailure: abort).'),
+      postStart: z.array(task).prefault([]).describe('Right after main started, while it runs.'),
+      preStop: z.array(task).prefault([]).describe('On a stop signal, before the signal is forwarded; main still runs.'),
+      postStop: z.array(postStopTask).prefault([]).describe('After main and everything it started are gone.'),
     })
-    .prefault({}),
-  /** Tasks run when a signal arrives (reload, log rotation), then the signal is forwarded unless forward: false. Default none. */
+    .prefault({}).describe('Task lists per lifecycle phase. Each default empty.'),
   on: z
     .record(
       z.string(),
       z.strictObject({
-        /** Tasks run in order each time the signal arrives; one more arriving meanwhile is queued once. */
-        tasks: z.array(task).min(1),
-        /** Forward the signal to main after the tasks. Default true. */
-        forward: z.boolean().prefault(true),
+        tasks: z.array(task).min(1).describe('Tasks run in order each time the signal arrives; one more arriving meanwhile is queued once.'),
+        forward: z.boolean().prefault(true).describe('Forward the signal to main after the tasks. Default true.'),
       }),
     )
-    .prefault({}),
+    .prefault({}).describe('Tasks run when a signal arrives (reload, log rotation), then the signal is forwarded unless forward: false. Default none.'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, runHookvisor } from '../helpers/hookvisor.js';
+import { orchestratorStop } from '../helpers/orchestrator.js';
+import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
+
+afterEach(killPid1s);
+
+const hooksFiles = ['hooks.example.yaml', ...readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml'))).map((d) => `examples/${d}/hooks.yaml`)];
+
+describe('examples', () => {
+  it('has the seven example folders, each with hooks.yaml and README.md', () => {
+    for (const name of ['ceph-osd-luks', 'nginx', 'postgres', 'python-app', 'node-app', 'kubernetes', 'compose']) {
+      expect(existsSync(join(ROOT, 'examples', name, 'hooks.yaml')), name).toBe(true);
+      expect(existsSync(join(ROOT, 'examples', name, 'README.md')), name).toBe(true);
+    }
+  });
+
+  it.each(hooksFiles)('%s passes dry-run and names the JSON Schema for editors', async (file) => {
+    const r = await runHookvisor(['dry-run', '--hooks', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const first = readFileSync(join(ROOT, file), 'utf8').split('\n')[0]!;
+    const [, schemaPath] = /^# yaml-language-server: \$schema=(\S+)$/.exec(first) ?? [];
+    expect(schemaPath && existsSync(join(ROOT, file, '..', schemaPath))).toBe(true);
+  });
+
+  it("keeps the Kubernetes ConfigMap's hooks file the same as the example's", () => {
+    const configMap = parse(readFileSync(join(ROOT, 'examples/kubernetes/pod.yaml'), 'utf8').split('\n---\n')[0]!);
+    expect(parse(configMap.data['hooks.yaml'])).toEqual(parse(readFileSync(join(ROOT, 'examples/kubernetes/hooks.yaml'), 'utf8')));
+  });
+
+  it('ceph-osd-luks closes everything after any stop, with retries for EBUSY', () => {
+    const hooks = parse(readFileSync(join(ROOT, 'examples/ceph-osd-luks/hooks.yaml'), 'utf8'));
+    const postStop = hooks.hooks.postStop as { run: string[]; retries?: number; when?: string }[];
+    expect(postStop.map((t) => t.run.slice(0, 2).join(' '))).toEqual(['umount ${OSD_DIR}', 'cryptsetup close', 'cryptsetup close', 'umount ${LOCKBOX}']);
+    expect(postStop.every((t) => (t.retries ?? 0) > 0 && (t.when ?? 'always') === 'always')).toBe(true);
+  });
+});
+
+describe.skipIf(NO_UNSHARE)('node-app: the shell-form failure next to the hookvisor fix', () => {
+  it('behind start.sh as PID 1 the app never hears SIGTERM and is SIGKILLed; behind hookvisor it shuts down gracefully', async () => {
+    // Broken: start.sh itself is PID 1.
+    const broken = spawn('unshare', ['--pid', '--fork', '--mount-proc', join(ROOT, 'examples/node-app/start.sh')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    broken.stdout.on('data', (d) => (out += d));
+    const brokenExit = new Promise<number | null>((resolve) => broken.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => broken.stdout.on('data', () => out.includes('listening') && resolve()));
+    const pid1 = Number(readFileSync(`/proc/${broken.pid}/task/${broken.pid}/children`, 'utf8').trim().split(' ')[0]);
+    process.kill(pid1, 'SIGTERM');
+    // Give the signal the same 1.5s an orchestrator would, then kill the namespace as it would.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    process.kill(pid1, 'SIGKILL');
+    await brokenExit;
+    expect(out).not.toContain('graceful shutdown');
+
+    // Fixed: the same start.sh as main under hookvisor.
+    const hv = startAsPid1(['--hooks', 'examples/node-app/hooks.yaml', '--', 'examples/node-app/start.sh'], { env: { PORT: '0' } });
+    await hv.waitFor('listening');
+    const stop = await orchestratorStop(hv, 1500, { signal: hv.signalPid1 });
+    // start.sh itself dies of the SIGTERM (143, main's status); the app behind it shuts down gracefully first.
+    expect(stop).toMatchObject({ killed: false, code: 143 });
+    expect(hv.stdout).toContain('app: SIGTERM received, graceful shutdown');
+    expect(hv.events().some((e) => e.event === 'hook.output' && e.line === 'app stopped: code= signal=SIGTERM')).toBe(true);
+  }, 20_000);
+});
