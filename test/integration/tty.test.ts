@@ -39,5 +39,16 @@ describe('interactive main (docker run -it)', () => {
     expect(out).toContain('owns terminal: yes');
     expect(out.match(/main got INT/g)).toHaveLength(1);
     expect(out).not.toContain('stopping on');
+    // On a terminal the pretty format is coloured.
+    expect(out).toContain('\x1b[32mINFO \x1b[0m main started');
+  });
+
+  it('prints no colour on a terminal when NO_COLOR is set', async () => {
+    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --log-format pretty -- true`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(out).toMatch(/INFO {2}main started/);
+    expect(out).not.toContain('\x1b[');
   });
 });
