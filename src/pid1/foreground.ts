@@ -1,6 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { SpawnError } from '../errors/errors.js';
+import { errnoName } from '../libc/errno.js';
+import type { Koffi, LibHandle as Lib } from '../libc/open.js';
 
 /** The libc calls that start main in its own process group and hand it the terminal. */
 export interface ForegroundLibc {
@@ -11,8 +13,6 @@ export interface ForegroundLibc {
   getpgrp(): number;
 }
 
-const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 8: 'ENOEXEC', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR' };
-export const errnoName = (n: number) => ERRNO_NAMES[n] ?? `errno ${n}`;
 
 /** execvp's search, but in main's own PATH (posix_spawnp would search hookvisor's). */
 export function resolveProgram(program: string, env: Record<string, string>): string {
@@ -31,7 +31,6 @@ export function resolveProgram(program: string, env: Record<string, string>): st
   throw new SpawnError(program, denied ? 'EACCES' : 'ENOENT');
 }
 
-import type { Koffi, LibHandle as Lib } from './open-libc.js';
 
 // Flag values shared by glibc and musl.
 const POSIX_SPAWN_SETPGROUP = 0x02;

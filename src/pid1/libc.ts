@@ -1,6 +1,6 @@
 import type { ExitStatus } from '../process/ports.js';
 import { bindForeground, type ForegroundLibc } from './foreground.js';
-import { openLibc } from './open-libc.js';
+import { openLibc } from '../libc/open.js';
 import { KNOWN_SIGNALS, signalNumber, type SignalName } from '../signals/names.js';
 
 /** The few libc calls Node does not offer: reaping other processes' children and becoming a subreaper. */

@@ -1,7 +1,8 @@
 import type { Logger } from '../log/logger.js';
 import type { SignalSource } from '../signals/source.js';
 import type { RunningMain } from '../process/ports.js';
-import { errnoName, resolveProgram } from './foreground.js';
+import { errnoName } from '../libc/errno.js';
+import { resolveProgram } from './foreground.js';
 import { loadLibc } from './libc.js';
 import { startReaper } from './reaper.js';
 

@@ -3,8 +3,8 @@
 // execvp, keeping this pid. libuv can set a uid and gid, but not supplementary groups. Kept minimal: it
 // runs before every main or task that has a `user:`.
 import { readdirSync } from 'node:fs';
-import { errnoName } from '../pid1/foreground.js';
-import { openLibc } from '../pid1/open-libc.js';
+import { errnoName } from '../libc/errno.js';
+import { openLibc } from '../libc/open.js';
 
 const [uidText, gidText, groupsText, dashes, ...argv] = process.argv.slice(2);
 const fail = (message: string, code: number): never => {
