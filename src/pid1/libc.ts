@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { ExitStatus } from '../process/ports.js';
 import { bindForeground, type ForegroundLibc } from './foreground.js';
 import { openLibc } from '../libc/open.js';
@@ -9,6 +10,8 @@ export interface Libc {
   reap(pid: number): ExitStatus | 'running' | 'gone';
   /** prctl(PR_SET_CHILD_SUBREAPER, 1): orphans of our descendants come back to us, as to PID 1. */
   becomeSubreaper(): void;
+  /** Sets close-on-exec on every descriptor above 2, so main and tasks inherit only stdin, stdout and stderr. */
+  closeExtraFdsOnExec(): void;
   /** Which libc was loaded, for the start-up log. */
   readonly name: string;
   /** Starting main as the terminal's foreground process group (interactive containers). */
@@ -18,12 +21,15 @@ export interface Libc {
 const WNOHANG = 1;
 const EINTR = 4;
 const PR_SET_CHILD_SUBREAPER = 36;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
 
 /** Binds the calls; throws when koffi or the C library cannot be loaded. */
 export async function loadLibc(): Promise<Libc> {
   const { koffi, lib, name } = await openLibc();
   const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
   const prctl = lib.func('prctl', 'int', ['int', 'unsigned long', 'unsigned long', 'unsigned long', 'unsigned long']);
+  const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
   return {
     name,
     foreground: bindForeground(koffi, lib),
@@ -35,6 +41,10 @@ export async function loadLibc(): Promise<Libc> {
         if (r === 0) return 'running';
         if (koffi.errno() !== EINTR) return 'gone';
       }
+    },
+    closeExtraFdsOnExec() {
+      // Descriptors hookvisor's own parent leaked to it would otherwise pass on to every child.
+      for (const name of readdirSync('/proc/self/fd')) if (Number(name) > 2) fcntl(Number(name), F_SETFD, FD_CLOEXEC);
     },
     becomeSubreaper() {
       if ((prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) as number) !== 0) throw new Error(`prctl(PR_SET_CHILD_SUBREAPER) failed: errno ${koffi.errno()}`);

@@ -31,6 +31,7 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
     });
     return { reapNow: () => 0, stop: () => {} };
   }
+  libc.closeExtraFdsOnExec();
   let mode: 'pid1' | 'subreaper' = 'pid1';
   if (opts.pid !== 1) {
     try {

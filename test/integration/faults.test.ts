@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
+
+afterEach(killLeftovers);
+
+describe('faults and load', () => {
+  it('main and tasks inherit no file descriptor beyond 0, 1 and 2', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('report-ids.sh')}, task]\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('report-ids.sh'), 'main'], { env: { MARK: mark } });
+      expect((await hv.exited).code).toBe(0);
+      // ls lists its own 0-2 and 3 (the directory it reads): nothing else was inherited.
+      expect(readMarks(mark).filter((l) => l.includes('fds='))).toEqual(['main fds=0 1 2 3 ', 'task fds=0 1 2 3 ']);
+    }));
+
+  it('1,000 SIGTERMs and 1,000 SIGHUPs at once: one stop, every SIGHUP that arrived forwarded', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      for (let i = 0; i < 1000; i++) hv.signal('SIGHUP');
+      for (let i = 0; i < 1000; i++) hv.signal(i % 2 ? 'SIGTERM' : 'SIGHUP');
+      expect((await hv.exited).code).toBe(0);
+      const events = hv.events();
+      expect(eventsNamed(events, 'stop.start')).toHaveLength(1);
+      const received = eventsNamed(events, 'signal.received').filter((e) => e.signal === 'SIGHUP').length;
+      const handled = events.filter((e) => (e.event === 'signal.forward' || e.event === 'signal.ignored') && e.signal === 'SIGHUP').length;
+      // The kernel merges a signal that is already pending; each one hookvisor saw was forwarded (or, once main was gone, logged).
+      expect(received).toBeGreaterThan(0);
+      expect(handled).toBe(received);
+      expect(readMarks(mark).at(-1)).toBe('postStop');
+    }));
+
+  it('keeps supervising and runs postStop when its stderr is a broken pipe', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const child = spawn(process.execPath, [CLI, '--hooks', hooks, '--', fixture('main-trap.sh')], { env: { ...process.env, MARK: mark }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Nobody reads hookvisor's logs any more: every write to its stderr now fails with EPIPE.
+      child.stderr.destroy();
+      await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('READY') && resolve()));
+      child.kill('SIGTERM');
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
+    }));
+
+  it('keeps supervising and runs postStop when its stderr is closed', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const child = spawn('sh', ['-c', `exec 2>&-; exec "${process.execPath}" "${CLI}" --hooks "${hooks}" -- "${fixture('main-trap.sh')}"`], { env: { ...process.env, MARK: mark }, stdio: ['ignore', 'pipe', 'ignore'] });
+      await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('READY') && resolve()));
+      child.kill('SIGTERM');
+      expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
+    }));
+});
