@@ -25,14 +25,14 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
   if (doc.errors.length > 0) {
     return doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return { path: '', message: `invalid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, line: pos?.line, column: pos?.col };
+      return { path: '', message: `invalid YAML: ${plainMessage(e.message)}`, line: pos?.line, column: pos?.col };
     });
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return [{ path: '', message: `invalid YAML: ${(err as Error).message}` }];
+    return [{ path: '', message: `invalid YAML: ${plainMessage((err as Error).message)}` }];
   }
   const locate = (path: KeyPath, key?: string) => {
     const node = find(doc, key === undefined ? path : [...path, key], key !== undefined);
@@ -42,6 +42,12 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
     return { line, column: col };
   };
   return { file, data, locate };
+}
+
+/** The parser's first line, without its own position (we give ours) and in words for a too-deep document. */
+function plainMessage(message: string): string {
+  if (message.includes('Maximum call stack size exceeded')) return 'nested too deeply';
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** Walks the document along `path`; with `wantKey` the last step returns the key node, not its value. */
