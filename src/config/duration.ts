@@ -1,11 +1,20 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one would fire at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /**
  * Parses "500ms", "10s", "2m", "1h", "1m30s", or a bare number of seconds (number or numeric string).
  * Returns milliseconds, or throws an Error whose message is fit for a config error.
  */
 export function parseDuration(input: string | number): number {
+  const ms = parse(input);
+  if (ms > MAX_DURATION_MS) throw new Error(`invalid duration ${JSON.stringify(input)}: at most ${MAX_DURATION_MS}ms (about 24 days)`);
+  return ms;
+}
+
+function parse(input: string | number): number {
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) throw new Error(`invalid duration ${input}: must be a non-negative number of seconds`);
     return Math.round(input * 1000);

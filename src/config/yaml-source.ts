@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from '../errors/errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -32,7 +32,10 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return [{ path: '', message: `invalid YAML: ${plainMessage((err as Error).message)}` }];
+    // Alias trouble (unknown anchor, too many expansions) is found only here: point at the first alias.
+    const at = firstAlias(doc);
+    const pos = at === undefined ? undefined : lineCounter.linePos(at);
+    return [{ path: '', message: `invalid YAML: ${plainMessage((err as Error).message)}`, line: pos?.line ?? 1, column: pos?.col ?? 1 }];
   }
   const locate = (path: KeyPath, key?: string) => {
     const node = find(doc, key === undefined ? path : [...path, key], key !== undefined);
@@ -42,6 +45,17 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
     return { line, column: col };
   };
   return { file, data, locate };
+}
+
+function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** The parser's first line, without its own position (we give ours) and in words for a too-deep document. */

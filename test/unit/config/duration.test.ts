@@ -25,6 +25,10 @@ describe('parseDuration', () => {
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('rejects the number %d', (input) => {
     expect(() => parseDuration(input)).toThrow(/non-negative/);
   });
+
+  it.each(['1000h', '600h', 3e6, '2147484s'])('rejects %j: longer than a Node timer can wait', (input) => {
+    expect(() => parseDuration(input)).toThrow(/at most 2147483647ms \(about 24 days\)/);
+  });
 });
 
 describe('formatDuration', () => {

@@ -77,6 +77,10 @@ describe('loadConfigText', () => {
     expect(issuesOf('env: {}\nenv: {}\n')[0]).toMatchObject({ line: 2, message: expect.stringMatching(/unique|duplicate/i) });
   });
 
+  it('points an alias to an unknown anchor at the alias', () => {
+    expect(issuesOf('version: 1\nenv: *nope\n')[0]).toMatchObject({ line: 2, column: 6, message: expect.stringMatching(/^invalid YAML: .*nope/) });
+  });
+
   it('stops an alias bomb', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
     expect(issuesOf(`${bomb}\n`)[0]!.message).toMatch(/invalid YAML: .*alias/i);
