@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { hooksJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load.js';
+import { checkTrusted } from '../config/trust.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
@@ -28,6 +29,8 @@ export interface CliIo {
   childSignals: SignalSource;
   /** Main gets the terminal as its foreground process group. */
   stdinIsTTY: boolean;
+  /** Our uid: as root the hooks file must be root's alone. */
+  uid: number;
   /** Colour pretty logs (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
 }
@@ -44,6 +47,8 @@ export async function runCli(io: CliIo): Promise<number> {
     if (args.command === 'version') return io.stdout(`hookvisor ${VERSION}\n`), 0;
     if (args.command === 'schema') return io.stdout(`${JSON.stringify(hooksJsonSchema(), null, 2)}\n`), 0;
 
+    // dry-run starts nothing, so only run insists on a hooks file that only root can change.
+    if (args.command === 'run' && args.hooks !== undefined && io.uid === 0 && !args.allowInsecureHooks) checkTrusted(args.hooks, io.uid);
     const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks);
     const config = loaded?.config ?? configSchema.parse({});
     const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });

@@ -10,6 +10,8 @@ export interface CliArgs {
   logFormat: LogFormat;
   /** --grace-period or HOOKVISOR_GRACE_PERIOD, in ms. */
   gracePeriodMs?: number;
+  /** --allow-insecure-hooks: run as root from a hooks file others can write. */
+  allowInsecureHooks: boolean;
   /** COMMAND [ARG...] given after `--` (or after the options). */
   argv: string[];
 }
@@ -24,14 +26,19 @@ export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): CliA
   let i = 0;
   if (args[0] === 'run' || args[0] === 'dry-run' || args[0] === 'schema') command = args[i++] as CliArgs['command'];
   let argv: string[] = [];
+  let allowInsecureHooks = false;
   for (; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === '--allow-insecure-hooks') {
+      allowInsecureHooks = true;
+      continue;
+    }
     if (arg === '--') {
       argv = args.slice(i + 1);
       break;
     }
-    if (arg === '--help' || arg === '-h') return { ...defaults(env), command: 'help', argv: [] };
-    if (arg === '--version' || arg === '-V') return { ...defaults(env), command: 'version', argv: [] };
+    if (arg === '--help' || arg === '-h') return { ...defaults(env), command: 'help', argv: [], allowInsecureHooks };
+    if (arg === '--version' || arg === '-V') return { ...defaults(env), command: 'version', argv: [], allowInsecureHooks };
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if ((VALUE_OPTIONS as readonly string[]).includes(name)) {
       const value = inline ?? args[++i];
@@ -51,11 +58,12 @@ export function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): CliA
     logLevel: level(values['--log-level'] ?? d.logLevel),
     logFormat: format(values['--log-format'] ?? d.logFormat),
     gracePeriodMs: values['--grace-period'] !== undefined ? grace(values['--grace-period'], '--grace-period') : d.gracePeriodMs,
+    allowInsecureHooks,
     argv,
   };
 }
 
-function defaults(env: NodeJS.ProcessEnv): Omit<CliArgs, 'command' | 'argv'> {
+function defaults(env: NodeJS.ProcessEnv): Omit<CliArgs, 'command' | 'argv' | 'allowInsecureHooks'> {
   return {
     hooks: env.HOOKVISOR_HOOKS || undefined,
     logLevel: level(env.HOOKVISOR_LOG_LEVEL || 'info', 'HOOKVISOR_LOG_LEVEL'),

@@ -19,6 +19,8 @@ Options:
   --log-format FORMAT   json or pretty (env HOOKVISOR_LOG_FORMAT; default json); logs go to stderr
   --grace-period TIME   the orchestrator's stop clock, such as 30 or 30s (env HOOKVISOR_GRACE_PERIOD;
                         wins over stop.gracePeriod): postStop's worst case is reserved in it
+  --allow-insecure-hooks  as root, run even from a hooks file (or a directory above it) that
+                        others can write; refused by default, like sshd's StrictModes
   -h, --help            show this help
   -V, --version         show the version
 

@@ -26,6 +26,7 @@ const code = await runCli({
   signals,
   childSignals,
   stdinIsTTY: isatty(0),
+  uid: process.getuid?.() ?? -1,
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
 });
 signals.dispose();

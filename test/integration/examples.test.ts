@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, runHookvisor } from '../helpers/hookvisor.js';
+import { ROOT, runHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
@@ -58,7 +58,9 @@ describe.skipIf(NO_UNSHARE)('node-app: the shell-form failure next to the hookvi
     expect(out).not.toContain('graceful shutdown');
 
     // Fixed: the same start.sh as main under hookvisor.
-    const hv = startAsPid1(['--hooks', 'examples/node-app/hooks.yaml', '--', 'examples/node-app/start.sh'], { env: { PORT: '0' } });
+    // A copy in a directory only root can write: the checkout's own permissions are not this test's subject.
+    const hooks = writeFile(tempDir().dir, 'hooks.yaml', readFileSync(join(ROOT, 'examples/node-app/hooks.yaml'), 'utf8'));
+    const hv = startAsPid1(['--hooks', hooks, '--', 'examples/node-app/start.sh'], { env: { PORT: '0' } });
     await hv.waitFor('listening');
     const stop = await orchestratorStop(hv, 1500, { signal: hv.signalPid1 });
     // start.sh itself dies of the SIGTERM (143, main's status); the app behind it shuts down gracefully first.
