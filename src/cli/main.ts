@@ -27,7 +27,8 @@ const code = await runCli({
   childSignals,
   stdinIsTTY: isatty(0),
   uid: process.getuid?.() ?? -1,
-  color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  // isatty(2), not process.stderr: that getter would make a piped stderr non-blocking.
+  color: isatty(2) && !process.env.NO_COLOR,
 });
 signals.dispose();
 childSignals.dispose();

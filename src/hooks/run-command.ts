@@ -4,6 +4,8 @@ import type { ExitStatus, TaskProcess } from '../process/ports.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
 import { readLines } from './output.js';
 
+/** Lines of one attempt's output that are logged; past this they are counted, so a chatty task cannot flood the logs. */
+export const MAX_LOGGED_LINES = 10_000;
 /** After a task's exit, how long its output may keep arriving before the result is logged. */
 const OUTPUT_DRAIN_MS = 200;
 /** After SIGKILL at the timeout, how long to wait for the task to be reaped. */
@@ -25,7 +27,10 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
     return { ok: false, timedOut: false, error: (err as Error).message ?? String(err) };
   }
   logger.log({ event: 'hook.start', phase: task.phase, task: task.name, pid: child.pid, attempt });
-  const log = (stream: 'stdout' | 'stderr') => (line: string) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
+  let lines = 0;
+  const log = (stream: 'stdout' | 'stderr') => (line: string) => {
+    if (++lines <= MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
+  };
   const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);
 
   const timer = clock.delay(limitMs);
@@ -41,6 +46,7 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const drain = clock.delay(OUTPUT_DRAIN_MS);
   await Promise.race([outputDone, drain.promise]);
   drain.cancel();
+  if (lines > MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line: `[${lines - MAX_LOGGED_LINES} more lines not logged]` });
 
   const error = 'error' in status ? (status.error as string | undefined) : undefined;
   return { ok: !timedOut && !error && status.exitCode === 0, exitCode: status.exitCode, signal: status.signal, timedOut, error };

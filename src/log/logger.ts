@@ -17,14 +17,21 @@ export interface LoggerOptions {
   color?: boolean;
 }
 
-/** Logs must never stop supervision: a closed or broken stderr loses the line, not the cleanup. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Logs must never stop supervision: a closed or broken stderr loses the line, not the cleanup. A full
+ * non-blocking pipe is waited on (1 ms at a time, up to a second), so a slow reader loses nothing.
+ */
 export function writeStderr(line: string): void {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  let rest = Buffer.from(line);
+  for (let waited = 0; rest.length > 0 && waited < 1000; ) {
     try {
-      writeSync(2, line);
-      return;
+      rest = rest.subarray(writeSync(2, rest));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      Atomics.wait(pause, 0, 0, 1);
+      waited++;
     }
   }
 }

@@ -55,3 +55,42 @@ describe('faults and load', () => {
       expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
     }));
 });
+
+describe('hooks that misbehave', () => {
+  it('a hook writing 100 MB: memory stays bounded, the first 10,000 lines are logged and the rest counted', () =>
+    withDir(async ({ dir, mark }) => {
+      // 1,059,168 lines of up to 99 characters, then hookvisor's peak memory as the next task sees it.
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStart:\n    - name: chatty\n      shell: 'head -c 104857600 /dev/zero | tr "\\\\0" x | fold -w 99'\n    - shell: 'grep VmHWM /proc/$PPID/status | tr -s " \\t" " " | cut -d" " -f2 > "$MARK"'\n`,
+      );
+      const hv = startHookvisor(['--log-level', 'info', '--hooks', hooks, '--', 'true'], { env: { MARK: mark } });
+      expect((await hv.exited).code).toBe(0);
+      const output = hv.events().filter((e) => e.event === 'hook.output' && e.task === 'chatty');
+      expect(output).toHaveLength(10_001);
+      expect(output[0]!.line).toBe('x'.repeat(99));
+      expect(output.at(-1)!.line).toBe(`[${1_059_168 - 10_000} more lines not logged]`);
+      expect(Number(readMarks(mark)[0])).toBeLessThan(200 * 1024);
+    }), 60_000);
+
+  it('a hook that closes its stdout, and one that leaves a daemon behind, finish at once', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStart:\n    - { name: closer, shell: 'exec >&- 2>&-; sleep 0.1; exit 0', timeout: 5s }\n    - { name: forker, shell: 'setsid sleep 1000 & echo "$!" > "$MARK.daemon"', timeout: 5s }\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`,
+      );
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitForEvent((e) => e.event === 'phase.end' && e.phase === 'postStart');
+      const ends = eventsNamed(hv.events(), 'hook.end');
+      expect(ends.map((e) => [e.task, e.ok])).toEqual([['closer', true], ['forker', true]]);
+      expect(ends.every((e) => (e.durationMs as number) < 2000)).toBe(true);
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      // The daemon a hook left is one of hookvisor's descendants: stopped before postStop.
+      const daemon = Number(readMarks(`${mark}.daemon`)[0]);
+      expect(eventsNamed(hv.events(), 'stop.straggler').map((e) => e.pid)).toContain(daemon);
+      expect(readMarks(mark).at(-1)).toBe('postStop');
+    }));
+});
