@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
@@ -92,5 +93,30 @@ describe('hooks that misbehave', () => {
       const daemon = Number(readMarks(`${mark}.daemon`)[0]);
       expect(eventsNamed(hv.events(), 'stop.straggler').map((e) => e.pid)).toContain(daemon);
       expect(readMarks(mark).at(-1)).toBe('postStop');
+    }));
+});
+
+describe('main ending at awkward moments', () => {
+  it('main exits during preStop: preStop finishes, nothing to signal or kill, postStop runs', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStop:\n    - shell: 'kill "$HOOKVISOR_MAIN_PID"; while kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; do sleep 0.01; done; echo "preStop done" >> "$MARK"'\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'preStop done', 'postStop']);
+      expect(eventsNamed(hv.events(), 'stop.escalate')).toEqual([]);
+    }));
+
+  it('main exits while postStart runs: postStop waits for postStart, and the status is main\'s', () =>
+    withDir(async ({ dir, mark, go }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - run: [${fixture('gate.sh')}, postStart]\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '5'], { env: { MARK: mark, GO: go } });
+      await hv.waitForEvent((e) => e.event === 'main.exit');
+      await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'postStart begin');
+      writeFileSync(go, '');
+      expect((await hv.exited).code).toBe(5);
+      const marks = readMarks(mark);
+      expect(marks.slice(-3)).toEqual(['postStart begin', 'postStart end', 'postStop']);
     }));
 });
