@@ -120,3 +120,14 @@ describe('main ending at awkward moments', () => {
       expect(marks.slice(-3)).toEqual(['postStart begin', 'postStart end', 'postStop']);
     }));
 });
+
+describe('secrets', () => {
+  it('environment values never reach the logs, even at debug level', () =>
+    withDir(async ({ dir }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', 'env: { TOKEN: "s3cr3t-file-value" }\nhooks:\n  preStart:\n    - { run: ["true"], env: { KEY: "s3cr3t-task-value" } }\n  postStop:\n    - shell: "test -n \\"$TOKEN$KEY$INHERITED\\""\n');
+      const hv = startHookvisor(['--log-level', 'debug', '--hooks', hooks, '--', 'true'], { env: { INHERITED: 's3cr3t-inherited-value' } });
+      expect((await hv.exited).code).toBe(0);
+      expect(eventsNamed(hv.events(), 'hook.end').every((e) => e.ok)).toBe(true);
+      expect(hv.stderr).not.toMatch(/s3cr3t/);
+    }));
+});
