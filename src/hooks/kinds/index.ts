@@ -1,3 +1,4 @@
+export type { HttpSpec, WaitForSpec } from '../../plan/types.js';
 export { runHttp } from './http.js';
 export { runSleep } from './sleep.js';
 export type { KindContext, KindResult } from './types.js';
