@@ -5,43 +5,63 @@ import type { WaitForSpec } from '../../plan/types.js';
 import { delay } from './sleep.js';
 import type { KindContext, KindResult } from './types.js';
 
+/** A probe's answer; `unknown` (with why) is neither state, so the wait goes on. */
+type Seen = { state: WaitForSpec['state'] } | { state: 'unknown'; why: string };
+
 /** Polls until a port is open or closed, or a path exists or is gone (a dangling symlink exists). */
 export async function runWaitFor(spec: WaitForSpec, ctx: KindContext): Promise<KindResult> {
   const what = spec.port !== undefined ? `${spec.host}:${spec.port}` : spec.path!;
   const started = performance.now();
+  let last: Seen | undefined;
   while (!ctx.signal.aborted) {
-    if (await holds(spec, ctx.signal)) {
+    const seen = await (spec.path !== undefined ? probePath(spec.path, ctx.signal) : probePort(spec.host, spec.port!, Math.min(spec.intervalMs, 1000), ctx.signal));
+    if (ctx.signal.aborted) break;
+    last = seen;
+    if (seen.state === spec.state) {
       ctx.log(`${what} ${reached(spec.state)} after ${((performance.now() - started) / 1000).toFixed(1)}s`);
       return { ok: true };
     }
     if (!(await delay(spec.intervalMs, ctx.signal))) break;
   }
-  return { ok: false, error: `timed out waiting for ${what} ${awaited(spec.state)}` };
+  const note = last?.state === 'unknown' ? ` (last check: ${last.why})` : '';
+  return { ok: false, error: `timed out waiting for ${what} ${awaited(spec.state)}${note}` };
 }
 
-async function holds(spec: WaitForSpec, signal: AbortSignal): Promise<boolean> {
-  if (spec.path !== undefined) {
-    const exists = await lstat(spec.path).then(() => true, () => false);
-    return spec.state === 'exists' ? exists : !exists;
-  }
-  const state = await probe(spec.host, spec.port!, Math.min(spec.intervalMs, 1000), signal);
-  return state === spec.state;
+/** lstat, given up at abort: a path on a hung mount must not hold the task past its timeout. */
+function probePath(path: string, signal: AbortSignal): Promise<Seen> {
+  return new Promise((resolve) => {
+    const onAbort = () => resolve({ state: 'unknown', why: 'aborted' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    lstat(path).then(
+      () => ({ state: 'exists' }) as const,
+      (err: NodeJS.ErrnoException): Seen =>
+        // Only a missing entry is gone; EACCES or EIO say nothing about the path.
+        err.code === 'ENOENT' || err.code === 'ENOTDIR' ? { state: 'gone' } : { state: 'unknown', why: err.code ?? err.message },
+    ).then((seen) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(seen);
+    });
+  });
 }
 
-/** 'open' on connect, 'closed' on refusal; a hang or other error is neither, so the wait goes on. */
-function probe(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<'open' | 'closed' | 'unknown'> {
+/** 'open' on connect, 'closed' on refusal; a hang past `timeoutMs` or another error is unknown. */
+function probePort(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Seen> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const done = (state: 'open' | 'closed' | 'unknown') => {
+    let settled = false;
+    const done = (seen: Seen) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      // Resolve once the handle is really closed, so the caller never sees a socket of ours.
+      socket.once('close', () => resolve(seen));
       socket.destroy();
-      resolve(state);
     };
-    const onAbort = () => done('unknown');
-    const timer = setTimeout(() => done('unknown'), timeoutMs);
+    const onAbort = () => done({ state: 'unknown', why: 'aborted' });
+    const timer = setTimeout(() => done({ state: 'unknown', why: `no answer within ${timeoutMs}ms` }), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => done('open'));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'closed' : 'unknown'));
+    socket.once('connect', () => done({ state: 'open' }));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? { state: 'closed' } : { state: 'unknown', why: err.code ?? err.message }));
   });
 }
