@@ -5,7 +5,9 @@ import { checkTrusted } from '../config/trust.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { writeFileAtomic } from '../report/atomic.js';
+import { recordingLogger, type StopReport } from '../report/recorder.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
 import { setupPid1 } from '../pid1/setup.js';
@@ -39,6 +41,16 @@ export interface CliIo {
 declare const HOOKVISOR_VERSION: string | undefined;
 export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
+/** A report that cannot be written is logged; it never changes the exit status. */
+function writeReport(path: string, report: StopReport, logger: Logger): void {
+  try {
+    writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+    logger.log({ event: 'report.written', path });
+  } catch (err) {
+    logger.log({ event: 'report.error', path, error: (err as Error).message });
+  }
+}
+
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {
   try {
@@ -61,7 +73,9 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     if (!plan.main) throw new UsageError('no command to run: give COMMAND after -- or main.command in the hooks file');
 
-    const logger = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
+    const base = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
+    const recorder = plan.reportPath ? recordingLogger(base, plan) : undefined;
+    const logger = recorder?.logger ?? base;
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
@@ -70,7 +84,9 @@ export async function runCli(io: CliIo): Promise<number> {
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), env);
     try {
-      return await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
+      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
+      if (recorder) writeReport(plan.reportPath!, recorder.report(), base);
+      return code;
     } finally {
       pid1.stop();
     }

@@ -5,6 +5,7 @@ import { postStopTask, task } from './task-schema.js';
 const exitStatus = z.int().min(0).max(255);
 
 export const configSchema = z.strictObject({
+  report: z.string().min(1).optional().describe('Write a JSON stop report here after every stop (reason, main status, every task with its outcome and last lines), atomically. Default none.'),
   version: z.literal(1, { error: 'only version 1 is supported' }).prefault(1).describe('Format version of the hooks file. Default 1.'),
   env: envMap.prefault({}).describe('Variables added to the environment of main and of every task. Default none.'),
   main: z

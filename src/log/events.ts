@@ -26,7 +26,9 @@ export type LogEvent =
   | { event: 'pid1.ready'; mode: 'pid1' | 'subreaper'; libc: string }
   | { event: 'pid1.degraded'; error: string; lost: string; advice: string }
   | { event: 'reaper.reaped'; pid: number; exitCode?: number; signal?: string }
-  | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason };
+  | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason }
+  | { event: 'report.written'; path: string }
+  | { event: 'report.error'; path: string; error: string };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -53,6 +55,7 @@ export function levelOf(e: LogEvent): Level {
       return 'debug';
     case 'main.spawn-error':
     case 'internal.error':
+    case 'report.error':
       return 'error';
     default:
       return 'info';
@@ -86,6 +89,8 @@ export function describe(e: LogEvent): string {
     case 'pid1.degraded': return `${e.error}: ${e.lost}. ${e.advice}`;
     case 'reaper.reaped': return `reaped orphan ${e.pid} (${e.signal ?? `exit ${e.exitCode}`})`;
     case 'internal.error': return `internal error during ${e.during}: ${e.error}`;
+    case 'report.written': return `stop report written to ${e.path}`;
+    case 'report.error': return `cannot write the stop report to ${e.path}: ${e.error}`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }

@@ -54,11 +54,12 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   }
   const { signals, forward, timeout, group, gracePeriod } = config.stop;
   const on = planSignalTasks(config, signals, lookup, at, opts.resolveUser);
+  const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
 
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues);
   const stop = { signals, forward, timeoutMs: timeout, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
-  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop) };
+  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath };
 }
 
 function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {

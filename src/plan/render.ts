@@ -21,6 +21,7 @@ export function renderPlan(plan: Plan): string {
   out.push(`stop on   ${plan.stop.signals.join(', ')}`);
   const remap = Object.entries(plan.exitRemap);
   if (remap.length > 0) out.push(`exit      remap ${remap.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
+  if (plan.reportPath) out.push(`report    ${plan.reportPath}   (JSON, written after every stop)`);
   out.push('');
   for (const phase of ['preStart', 'postStart'] as const) out.push(...renderPhase(phase, plan.tasks[phase]));
   for (const [signal, entry] of Object.entries(plan.on)) {

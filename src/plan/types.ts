@@ -133,4 +133,6 @@ export interface Plan {
   tasks: Record<(typeof PHASES)[number], PlannedTask[]>;
   on: Partial<Record<SignalName, SignalTasks>>;
   budget: Budget;
+  /** Where the stop report goes, if anywhere. */
+  reportPath?: string;
 }
