@@ -1,41 +1,80 @@
 // node exec-as.js UID GID GROUPS -- PROGRAM [ARG...]
-// Drops to UID, GID and exactly the supplementary GROUPS (comma-separated), then becomes PROGRAM through
-// execvp, keeping this pid. libuv can set a uid and gid, but not supplementary groups. Kept minimal: it
-// runs before every main or task that has a `user:`.
-import { readdirSync } from 'node:fs';
+// Drops to UID, GID and exactly the supplementary GROUPS (comma-separated, may be empty), then becomes
+// PROGRAM through execvp, keeping this pid. libuv can set a uid and gid, but clears supplementary groups.
+// Kept minimal (node:fs and koffi only): it runs before every main or task that has a `user:`.
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { errnoName } from '../libc/errno.js';
 import { openLibc } from '../libc/open.js';
 
-const [uidText, gidText, groupsText, dashes, ...argv] = process.argv.slice(2);
 const fail = (message: string, code: number): never => {
-  process.stderr.write(`hookvisor: ${message}\n`);
+  // writeSync, not process.stderr: that stream would make a piped stderr, shared with hookvisor, non-blocking.
+  try {
+    writeSync(2, `hookvisor: ${message}\n`);
+  } catch {
+    // Nowhere left to say it; the exit status still does.
+  }
   process.exit(code);
 };
-if (dashes !== '--' || argv.length === 0) fail('usage: exec-as UID GID GROUPS -- PROGRAM [ARG...]', 2);
-const uid = Number(uidText);
-const gid = Number(gidText);
-const groups = groupsText ? groupsText.split(',').map(Number) : [];
 
-process.setgroups!(groups);
-process.setgid!(gid);
-process.setuid!(uid);
-// Node's getgroups() adds the effective gid to the list; compare without it.
-const norm = (list: number[]) => [...new Set(list.filter((g) => g !== gid))].sort((a, b) => a - b).join(',');
-const dropped = process.getuid!() === uid && process.geteuid!() === uid && process.getgid!() === gid && process.getegid!() === gid;
-if (!dropped || norm(process.getgroups!()) !== norm(groups)) {
-  fail(`could not drop privileges to uid ${uid} gid ${gid} groups ${groups.join(',')}`, 126);
+const [uidText, gidText, groupsText, dashes, ...argv] = process.argv.slice(2);
+const id = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) && Number(text) < 2 ** 31 ? Number(text) : NaN);
+const uid = id(uidText);
+const gid = id(gidText);
+const groups = groupsText ? groupsText.split(',').map(id) : [];
+if (dashes !== '--' || argv.length === 0 || [uid, gid, ...groups].some(Number.isNaN)) fail('usage: exec-as UID GID GROUPS -- PROGRAM [ARG...]', 2);
+const program = argv[0]!;
+const target = `uid ${uid} gid ${gid} groups ${groups.join(',') || 'none'}`;
+
+/** All four uids and gids (real, effective, saved, filesystem) and the exact group list, as the kernel has them. */
+function dropped(): boolean {
+  const sorted = (list: number[]) => [...new Set(list)].sort((a, b) => a - b).join(' ');
+  let status: string;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    // No /proc: Node's getters; getgroups always adds the effective gid, so compare without it.
+    const others = (list: number[]) => sorted(list.filter((g) => g !== gid));
+    const ids = [process.getuid!(), process.geteuid!(), process.getgid!(), process.getegid!()];
+    return ids.join(' ') === `${uid} ${uid} ${gid} ${gid}` && others(process.getgroups!()) === others(groups);
+  }
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]!.trim().split(/\s+/).filter(Boolean) ?? [];
+  return field('Uid').join(' ') === `${uid} ${uid} ${uid} ${uid}` && field('Gid').join(' ') === `${gid} ${gid} ${gid} ${gid}` && sorted(field('Groups').map(Number)) === sorted(groups);
 }
 
-const { koffi, lib } = await openLibc();
+try {
+  // Groups and gid first: once the uid is dropped, they can no longer be changed.
+  process.setgroups!(groups);
+  process.setgid!(gid);
+  process.setuid!(uid);
+} catch (err) {
+  fail(`cannot run ${program} as ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 126);
+}
+if (!dropped()) fail(`cannot run ${program} as ${target}: the ids did not all change`, 126);
+
+let libc;
+try {
+  libc = await openLibc();
+} catch (err) {
+  fail(`cannot run ${program} as ${target}: koffi is needed to exec (${(err as Error).message})`, 126);
+}
+const { koffi, lib } = libc!;
+// fcntl is variadic; an int third argument is passed the same way on x86-64 and aarch64.
 const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
 const signal = lib.func('void *signal(int sig, void *handler)');
 const execvp = lib.func('int execvp(const char *file, const char **argv)');
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
-// The program gets 0-2 (Node keeps them close-on-exec) and no other descriptor of this process.
-for (const name of readdirSync('/proc/self/fd')) fcntl(Number(name), F_SETFD, Number(name) <= 2 ? 0 : FD_CLOEXEC);
-// Node ignores some signals (SIGPIPE, SIGXFSZ); an ignored signal would stay ignored across exec.
-for (let sig = 1; sig < 65; sig++) if (sig !== 9 && sig !== 19) signal(sig, null);
-execvp(argv[0]!, [...argv, null]);
+let open: number[] = [];
+try {
+  open = readdirSync('/proc/self/fd').map(Number);
+} catch {
+  // No /proc: nothing to list, but the program still needs 0-2.
+}
+// The program gets 0-2 (Node marks them close-on-exec) and no other descriptor of this process.
+for (const fd of new Set([0, 1, 2, ...open])) fcntl(fd, F_SETFD, fd <= 2 ? 0 : FD_CLOEXEC);
+// Ignored signals stay ignored across exec and Node ignores SIGPIPE; libuv resets 1-31 in the children
+// it spawns, so do the same (SIG_DFL is null; SIGKILL and SIGSTOP cannot be changed).
+for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) signal(sig, null);
+execvp(program, [...argv, null]);
 const errno = koffi.errno();
-fail(`cannot execute ${argv[0]}: ${errnoName(errno)}`, errno === 2 || errno === 20 ? 127 : 126);
+fail(`cannot execute ${program}: ${errnoName(errno)}`, errno === 2 || errno === 20 ? 127 : 126);
