@@ -79,7 +79,14 @@ export async function runCli(io: CliIo): Promise<number> {
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
-    const processes: ProcessPort = { ...realProcesses, leftovers: (pid) => (pid1.reapNow(), realProcesses.leftovers(pid)) };
+    // Reap before looking, and again after: whatever was a zombie in that look is collected before postStop starts.
+    const leftovers = (pid: number) => {
+      pid1.reapNow();
+      const left = realProcesses.leftovers(pid);
+      pid1.reapNow();
+      return left;
+    };
+    const processes: ProcessPort = { ...realProcesses, leftovers };
     // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), env);
