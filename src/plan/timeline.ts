@@ -1,4 +1,5 @@
 import { formatDuration as d } from '../config/duration.js';
+import { worstCaseMs } from './budget.js';
 import type { Plan } from './types.js';
 
 const WIDTH = 60;
@@ -17,7 +18,7 @@ export function renderTimeline(plan: Plan): string[] {
   const rows: Row[] = [];
   let t = 0;
   for (const task of plan.tasks.preStop) {
-    const ms = Math.min(task.timeoutMs * (task.retries + 1) + task.retryDelayMs * task.retries, b.preStopMs - t);
+    const ms = Math.min(worstCaseMs(task), b.preStopMs - t);
     if (ms <= 0) break;
     rows.push({ label: 'preStop', startMs: t, ms, note: task.name });
     t += ms;
@@ -27,7 +28,7 @@ export function renderTimeline(plan: Plan): string[] {
   rows.push({ label: 'SIGKILL', startMs: t, ms: b.killWaitMs, note: `if anything is left; wait up to ${d(b.killWaitMs)}` });
   t += b.killWaitMs;
   for (const task of plan.tasks.postStop.filter((x) => x.when !== 'exit')) {
-    const ms = task.timeoutMs * (task.retries + 1) + task.retryDelayMs * task.retries;
+    const ms = worstCaseMs(task);
     rows.push({ label: 'postStop', startMs: t, ms, note: task.name + (task.retries ? ` (${task.retries + 1} attempts)` : '') });
     t += ms;
   }
