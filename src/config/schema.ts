@@ -20,6 +20,16 @@ export const configSchema = z.strictObject({
       forward: signal.optional().describe('Signal sent to main to stop it. Default: the one received.'),
       timeout: duration.prefault('10s').describe('Wait after forwarding before SIGKILL. Default 10s.'),
       group: z.boolean().prefault(true).describe("Deliver signals to main's whole process group. Default true."),
+      escalation: z
+        .array(
+          z.strictObject({
+            signal: signal.describe('The signal to send.'),
+            after: duration.prefault(0).describe('When, from the first step. Default 0.'),
+          }),
+        )
+        .min(1)
+        .optional()
+        .describe("A ladder of signals that replaces forward and timeout, such as postgres' smart, fast and immediate shutdown: [{signal: SIGTERM}, {signal: SIGINT, after: 20s}, {signal: SIGQUIT, after: 25s}, {signal: SIGKILL, after: 30s}]. Each step goes to main's group and everything it left; the ladder stops once all is gone; without a SIGKILL step, SIGKILL follows the last step after stop.timeout. Default none."),
       gracePeriod: duration.optional().describe("Total time from the first stop signal to hookvisor's exit (the orchestrator's clock); postStop's worst case is reserved in it. Default none. Also --grace-period and HOOKVISOR_GRACE_PERIOD."),
     })
     .prefault({}).describe('How a stop is carried out.'),

@@ -52,12 +52,13 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   for (const phase of PHASES) {
     tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, opts.resolveUser));
   }
-  const { signals, forward, timeout, group, gracePeriod } = config.stop;
+  const { signals, group, gracePeriod } = config.stop;
   const on = planSignalTasks(config, signals, lookup, at, opts.resolveUser);
+  at(['stop', 'escalation'], () => checkLadder(config.stop), undefined);
   const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
 
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues);
-  const stop = { signals, forward, timeoutMs: timeout, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod };
+  const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod, ...ladderOf(config.stop) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
   return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath };
 }
@@ -71,6 +72,30 @@ function planSignalTasks(config: Config, stopSignals: readonly SignalName[], loo
     on[signal] = { tasks, forward: entry.forward } satisfies SignalTasks;
   }
   return on;
+}
+
+type StopConfig = Config['stop'];
+
+/** stop.escalation, as the forward, the SIGKILL time and the steps between; without one, forward and timeout. */
+function ladderOf(stop: StopConfig): { forward?: StopConfig['forward']; timeoutMs: number; ladder: { signal: SignalName; atMs: number }[] } {
+  const steps = stop.escalation;
+  if (!steps) return { forward: stop.forward, timeoutMs: stop.timeout, ladder: [] };
+  const kill = steps.findIndex((s) => s.signal === 'SIGKILL');
+  const killAt = kill >= 0 ? steps[kill]!.after : steps.at(-1)!.after + stop.timeout;
+  const middle = steps.slice(1, kill >= 0 ? kill : undefined).map((s) => ({ signal: s.signal, atMs: s.after }));
+  return { forward: steps[0]!.signal, timeoutMs: killAt, ladder: middle };
+}
+
+function checkLadder(stop: StopConfig): void {
+  const steps = stop.escalation;
+  if (!steps) return;
+  if (stop.forward !== undefined) throw new Error('give either stop.forward (with stop.timeout) or stop.escalation, not both');
+  if (steps[0]!.after !== 0) throw new Error('the first escalation step is the forward itself: it has no "after"');
+  steps.forEach((s, i) => {
+    if (i > 0 && s.after <= steps[i - 1]!.after) throw new Error(`escalation steps must come in time order: step ${i + 1} (${s.signal}) is not after step ${i}`);
+  });
+  const kill = steps.findIndex((s) => s.signal === 'SIGKILL');
+  if (kill >= 0 && kill !== steps.length - 1) throw new Error('SIGKILL ends everything: it can only be the last escalation step');
 }
 
 function signalKey(key: string, stopSignals: readonly SignalName[]): SignalName {

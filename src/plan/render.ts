@@ -31,6 +31,7 @@ export function renderPlan(plan: Plan): string {
   out.push(...renderPhase('preStop', plan.tasks.preStop));
   const target = plan.stop.group ? "main's process group" : 'main';
   out.push(`stop      send ${plan.stop.forward ?? 'the received signal'} to ${target}`);
+  for (const step of plan.stop.ladder) out.push(`          at +${d(step.atMs)}, if anything is left, send ${step.signal} to it all`);
   out.push(`          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit`);
   out.push(`          then SIGKILL what is left and wait up to ${d(plan.stop.killWaitMs)}`, '');
   out.push(...renderPhase('postStop', plan.tasks.postStop));

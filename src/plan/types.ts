@@ -88,6 +88,8 @@ export interface StopPlan {
   killWaitMs: number;
   /** The orchestrator's clock: from the first stop signal to its SIGKILL. */
   gracePeriodMs?: number;
+  /** Signals between the forward and SIGKILL (stop.escalation), at their offsets from the forward. */
+  ladder: { signal: SignalName; atMs: number }[];
 }
 
 /** The worst case of a stop after a signal, fitted into the grace period when there is one. */

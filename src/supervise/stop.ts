@@ -6,12 +6,10 @@ import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import { escalate, type EscalationStep } from './terminate.js';
 
-/** forward the stop signal now, SIGKILL the group at stop.timeout. */
-function ladder(plan: Plan, signal: SignalName, group: boolean): EscalationStep[] {
-  return [
-    { signal, atMs: 0, group },
-    { signal: 'SIGKILL', atMs: plan.stop.timeoutMs, group: true },
-  ];
+/** The stop signal now, stop.escalation's steps between, SIGKILL to everything at `killAtMs`. */
+function ladder(plan: Plan, signal: SignalName, group: boolean, killAtMs = plan.stop.timeoutMs): EscalationStep[] {
+  const between = plan.stop.ladder.filter((s) => s.atMs < killAtMs).map((s) => ({ ...s, group: true }));
+  return [{ signal, atMs: 0, group }, ...between, { signal: 'SIGKILL', atMs: killAtMs, group: true }];
 }
 
 /**
@@ -24,9 +22,8 @@ export async function stopMain(plan: Plan, main: WatchedMain, received: SignalNa
   ports.logger.log({ event: 'stop.start', signal: received });
   const preStopDeadline = deadlines && start + deadlines.preStopEndMs;
   await runPhase(plan.tasks.preStop, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStop', main.pid), deadline: preStopDeadline });
-  const steps = ladder(plan, plan.stop.forward ?? received, plan.stop.group);
-  if (deadlines) steps[1]!.atMs = Math.max(0, Math.min(plan.stop.timeoutMs, start + deadlines.killAtMs - ports.clock.now()));
-  await escalate(main, steps, plan.stop.killWaitMs, ports);
+  const killAt = deadlines ? Math.max(0, Math.min(plan.stop.timeoutMs, start + deadlines.killAtMs - ports.clock.now())) : plan.stop.timeoutMs;
+  await escalate(main, ladder(plan, plan.stop.forward ?? received, plan.stop.group, killAt), plan.stop.killWaitMs, ports);
 }
 
 /** Lifecycle step 3: main ended by itself; whatever it left in its group gets the stop signal, then SIGKILL. */

@@ -4,7 +4,7 @@ import type { PlannedTask, StopPlan } from '../../../src/plan/types.js';
 
 const task = (timeoutMs: number, retries = 0, retryDelayMs = 1000, when: PlannedTask['when'] = 'always') =>
   ({ kind: 'sleep', sleepMs: timeoutMs, timeoutMs, retries, retryDelayMs, when }) as PlannedTask;
-const stop = (timeoutMs: number, gracePeriodMs?: number): StopPlan => ({ signals: ['SIGTERM'], timeoutMs, group: true, killWaitMs: 2000, gracePeriodMs });
+const stop = (timeoutMs: number, gracePeriodMs?: number): StopPlan => ({ signals: ['SIGTERM'], timeoutMs, group: true, killWaitMs: 2000, gracePeriodMs, ladder: [] });
 
 describe('worstCaseMs', () => {
   it('counts every attempt and the delays between them', () => {

@@ -37,6 +37,18 @@ describe('buildPlan, task kinds and options', () => {
     expect(plan.budget.gracePeriodMs).toBe(20_000);
   });
 
+  it('turns stop.escalation into the forward, the steps between and the SIGKILL time, and budgets it', () => {
+    const plan = planOf('stop:\n  gracePeriod: 40s\n  escalation:\n    - { signal: SIGTERM }\n    - { signal: SIGINT, after: 20s }\n    - { signal: SIGQUIT, after: 25s }\n    - { signal: SIGKILL, after: 30s }\n');
+    expect(plan.stop).toMatchObject({ forward: 'SIGTERM', timeoutMs: 30_000, ladder: [{ signal: 'SIGINT', atMs: 20_000 }, { signal: 'SIGQUIT', atMs: 25_000 }] });
+    expect(plan.budget).toMatchObject({ waitMs: 30_000, totalMs: 32_000 });
+    const noKill = planOf('stop:\n  timeout: 5s\n  escalation: [{ signal: SIGINT }, { signal: SIGTERM, after: 10s }]\n');
+    expect(noKill.stop).toMatchObject({ forward: 'SIGINT', timeoutMs: 15_000, ladder: [{ signal: 'SIGTERM', atMs: 10_000 }] });
+    // A grace period too short for the whole ladder cuts it: SIGKILL comes earlier and later steps are not reached.
+    const tight = planOf('stop:\n  gracePeriod: 15s\n  escalation: [{ signal: SIGTERM }, { signal: SIGINT, after: 20s }, { signal: SIGKILL, after: 30s }]\n');
+    expect(tight.budget.deadlines?.killAtMs).toBe(12_500);
+    expect(tight.budget.cuts).toEqual(['wait for main cut from 30s to 12.5s']);
+  });
+
   it('resolves users for main and run/shell tasks, and positions an unknown one', () => {
     const resolveUser = (spec: string) => {
       if (spec === 'ceph') return { spec, uid: 167, gid: 167, groups: [6, 167] };

@@ -25,7 +25,7 @@ describe('buildPlan', () => {
     const plan = buildPlan(configSchema.parse({}), ['sleep', '1'], { PATH: '/bin' });
     expect(plan.main).toEqual({ argv: ['sleep', '1'], from: 'command line' });
     expect(plan.env).toEqual({ PATH: '/bin' });
-    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS, gracePeriodMs: undefined });
+    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS, gracePeriodMs: undefined, ladder: [] });
     expect(plan.budget.totalMs).toBe(10_000 + KILL_WAIT_MS);
   });
 
