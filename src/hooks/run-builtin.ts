@@ -1,23 +1,45 @@
 import type { BuiltinTask } from '../plan/types.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
-import { runHttp, runSleep, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
+import { runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
 
 
-/** One attempt of a sleep, http or waitFor task, aborted at `limitMs`. */
+function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
+  switch (task.kind) {
+    case 'sleep': return runSleep(task.sleepMs, ctx);
+    case 'http': return runHttp(task.http, ctx);
+    case 'waitFor': return runWaitFor(task.waitFor, ctx);
+    case 'unmount': return runUnmount(task.unmount, ctx);
+  }
+}
+
+/** Runs a helper program (umount) to its end, its stdout and stderr gathered for the caller's message. */
+async function runQuiet(argv: readonly string[], ports: TaskPorts): Promise<{ code: number | undefined; output: string }> {
+  const child = ports.processes.spawnTask(argv, process.env as Record<string, string>);
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const status = await child.exited;
+  return { code: status.exitCode, output: output || (status.error ?? '') };
+}
+
+/** One attempt of a built-in task (sleep, http, waitFor, unmount), aborted at `limitMs`. */
 export async function runBuiltin(task: BuiltinTask, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
   const { clock, logger } = ports;
   const controller = new AbortController();
   const timer = clock.delay(limitMs);
   let timedOut = false;
   void timer.promise.then(() => ((timedOut = true), controller.abort()));
+  const endsAt = clock.now() + limitMs;
   const ctx: KindContext = {
     signal: controller.signal,
     log: (line) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line }),
+    run: (argv) => runQuiet(argv, ports),
+    deadlineNear: () => endsAt - clock.now() < 500,
   };
   logger.log({ event: 'hook.start', phase: task.phase, task: task.name, attempt });
   let result: KindResult;
   try {
-    result = task.kind === 'sleep' ? await runSleep(task.sleepMs, ctx) : task.kind === 'http' ? await runHttp(task.http, ctx) : await runWaitFor(task.waitFor, ctx);
+    result = await dispatch(task, ctx);
   } catch (err) {
     result = { ok: false, error: (err as Error).message ?? String(err) };
   } finally {

@@ -41,6 +41,10 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     const { url, method, headers, body, expectStatus } = task.http;
     return named({ ...common, kind: 'http', http: { url, method, headers, body, expectStatus: expectStatus === undefined ? undefined : [expectStatus].flat() } });
   }
+  if (task.unmount !== undefined) {
+    const path = at([...place.path, 'unmount'], () => expand(task.unmount!, lookup), task.unmount);
+    return named({ ...common, kind: 'unmount', unmount: { path, lazy: task.lazy ?? false } });
+  }
   if (task.waitFor) {
     const w = task.waitFor;
     const state = w.state ?? (w.port !== undefined ? 'closed' : 'gone');

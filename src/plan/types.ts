@@ -70,7 +70,8 @@ interface ProcessTask {
 }
 
 export type CommandTask = TaskCommon & ProcessTask & { kind: 'run' | 'shell' };
-export type BuiltinTask = TaskCommon & ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec });
+export type BuiltinTask = TaskCommon &
+  ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec } | { kind: 'unmount'; unmount: { path: string; lazy: boolean } });
 export type PlannedTask = CommandTask | BuiltinTask;
 
 export const isCommandTask = (t: PlannedTask): t is CommandTask => t.kind === 'run' || t.kind === 'shell';
