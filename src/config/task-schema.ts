@@ -24,7 +24,7 @@ const waitFor = z
     if (w.path !== undefined && portState && w.state !== undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: 'a path exists or is gone' });
   });
 
-export const KINDS = ['run', 'shell', 'sleep', 'http', 'waitFor', 'unmount'] as const;
+export const KINDS = ['run', 'shell', 'sleep', 'http', 'waitFor', 'unmount', 'cryptClose', 'detachLoop'] as const;
 
 export const taskFields = {
   name: z.string().min(1).optional().describe('Name shown in logs and dry-run. Default: the command text.'),
@@ -34,6 +34,8 @@ export const taskFields = {
   http: http.optional().describe("Call a drain or shutdown endpoint, as Kubernetes' httpGet hook does."),
   waitFor: waitFor.optional().describe('Wait until a TCP port is closed or open, or a path exists or is gone.'),
   unmount: z.string().min(1).optional().describe('Unmount this path if it is a mount point (nothing to do otherwise); while it is busy, log who holds it and retry until the timeout; verify it is gone.'),
+  cryptClose: z.string().regex(/^[^/\s]+$/, { error: 'a dm-crypt mapping name, such as osd-data (not a path)' }).optional().describe('Run cryptsetup close NAME when /dev/mapper/NAME exists (nothing to do otherwise); retried while busy; verified gone.'),
+  detachLoop: z.string().min(1).optional().describe('Detach a loop device (/dev/loopN), or every loop device backed by this file; nothing to do when none is attached; verified.'),
   lazy: z.boolean().optional().describe('With unmount: detach lazily (umount -l) when the timeout is near, as an explicit last resort. Default false.'),
   timeout: duration.optional().describe("Time limit of one attempt; run and shell tasks' process groups are SIGKILLed at it. Default 30s; a sleep's own length."),
   retries: z.int().min(0).max(100).prefault(0).describe('Attempts after a failed one. Default 0.'),
@@ -46,7 +48,7 @@ export const taskFields = {
 
 function oneKind(task: Partial<Record<(typeof KINDS)[number] | 'cwd' | 'user' | 'lazy', unknown>>, ctx: z.RefinementCtx): void {
   const kinds = KINDS.filter((k) => task[k] !== undefined);
-  if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor or unmount${kinds.length > 1 ? `; it has ${kinds.join(' and ')}` : ''}` });
+  if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop${kinds.length > 1 ? `; it has ${kinds.join(' and ')}` : ''}` });
   const processKind = task.run !== undefined || task.shell !== undefined;
   if (task.lazy !== undefined && task.unmount === undefined) ctx.addIssue({ code: 'custom', path: ['lazy'], message: 'lazy applies only to unmount tasks' });
   for (const key of ['cwd', 'user'] as const) {

@@ -1,6 +1,6 @@
 import type { BuiltinTask } from '../plan/types.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
-import { runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
+import { runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
 
 
 function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
@@ -9,6 +9,8 @@ function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
     case 'http': return runHttp(task.http, ctx);
     case 'waitFor': return runWaitFor(task.waitFor, ctx);
     case 'unmount': return runUnmount(task.unmount, ctx);
+    case 'cryptClose': return runCryptClose(task.cryptClose, ctx);
+    case 'detachLoop': return runDetachLoop(task.detachLoop, ctx);
   }
 }
 

@@ -10,6 +10,8 @@ export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>): string
     case 'sleep': return `sleep ${d(t.sleepMs)}`;
     case 'http': return `http ${t.http.method} ${t.http.url}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
     case 'unmount': return `unmount ${t.unmount.path}${t.unmount.lazy ? ' (lazily as a last resort)' : ''}`;
+    case 'cryptClose': return `cryptsetup close ${t.cryptClose} (if open)`;
+    case 'detachLoop': return `detach loop ${t.detachLoop} (if attached)`;
     case 'waitFor': return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} ${awaited(t.waitFor.state)}`;
   }
 }

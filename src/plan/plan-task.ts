@@ -45,6 +45,8 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     const path = at([...place.path, 'unmount'], () => expand(task.unmount!, lookup), task.unmount);
     return named({ ...common, kind: 'unmount', unmount: { path, lazy: task.lazy ?? false } });
   }
+  if (task.cryptClose !== undefined) return named({ ...common, kind: 'cryptClose', cryptClose: at([...place.path, 'cryptClose'], () => expand(task.cryptClose!, lookup), task.cryptClose) });
+  if (task.detachLoop !== undefined) return named({ ...common, kind: 'detachLoop', detachLoop: at([...place.path, 'detachLoop'], () => expand(task.detachLoop!, lookup), task.detachLoop) });
   if (task.waitFor) {
     const w = task.waitFor;
     const state = w.state ?? (w.port !== undefined ? 'closed' : 'gone');

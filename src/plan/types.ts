@@ -71,7 +71,9 @@ interface ProcessTask {
 
 export type CommandTask = TaskCommon & ProcessTask & { kind: 'run' | 'shell' };
 export type BuiltinTask = TaskCommon &
-  ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec } | { kind: 'unmount'; unmount: { path: string; lazy: boolean } });
+  ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec } | { kind: 'unmount'; unmount: { path: string; lazy: boolean } }
+    | { kind: 'cryptClose'; cryptClose: string }
+    | { kind: 'detachLoop'; detachLoop: string });
 export type PlannedTask = CommandTask | BuiltinTask;
 
 export const isCommandTask = (t: PlannedTask): t is CommandTask => t.kind === 'run' || t.kind === 'shell';

@@ -103,12 +103,12 @@ const cases: Case[] = [
   {
     name: 'run and shell both given',
     text: `${PRE}    - run: [echo]\n      shell: echo\n`,
-    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor or unmount; it has run and shell`],
+    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and shell`],
   },
   {
     name: 'neither run nor shell given',
     text: `${PRE}    - name: nothing to do\n`,
-    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor or unmount`],
+    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop`],
   },
   {
     name: 'unknown signal',

@@ -1,4 +1,5 @@
 export type { HttpSpec, WaitForSpec } from '../../plan/types.js';
+export { runCryptClose, runDetachLoop } from './devices.js';
 export { runHttp } from './http.js';
 export { runSleep } from './sleep.js';
 export { runUnmount, type UnmountSpec } from './unmount.js';

@@ -1,0 +1,52 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolved } from './mounts.js';
+import { delay } from './sleep.js';
+import type { KindContext, KindResult } from './types.js';
+
+const RETRY_MS = 200;
+
+/** Where dm-crypt mappings appear. Tests point it elsewhere (dm-crypt does not exist on every machine). */
+const mapperDir = () => process.env.HOOKVISOR_TEST_MAPPER_DIR ?? '/dev/mapper';
+
+/** The loop devices backed by `target`, or `target` itself when it is an attached /dev/loopN. */
+export function attachedLoops(target: string): string[] {
+  const wanted = resolved(target);
+  const found: string[] = [];
+  for (const name of readdirSync('/sys/block').filter((n) => n.startsWith('loop'))) {
+    let backing: string;
+    try {
+      backing = readFileSync(`/sys/block/${name}/loop/backing_file`, 'utf8').trim();
+    } catch {
+      continue; // not attached
+    }
+    if (`/dev/${name}` === target || backing === wanted) found.push(`/dev/${name}`);
+  }
+  return found;
+}
+
+/** Runs `argv` until `gone()` holds or the task's time is up; idempotent: nothing to do when already gone. */
+async function closeUntilGone(what: string, gone: () => boolean, argv: () => string[][], ctx: KindContext): Promise<KindResult> {
+  const run = ctx.run;
+  if (!run) return { ok: false, error: `${what} needs a way to run programs` };
+  if (gone()) return ctx.log(`${what}: nothing to do`), { ok: true };
+  let last = '';
+  while (!ctx.signal.aborted) {
+    for (const cmd of argv()) {
+      const r = await run(cmd);
+      if (r.code !== 0) last = r.output.trim().split('\n')[0] || `${cmd[0]} exited ${r.code}`;
+    }
+    if (gone()) return ctx.log(`${what}: done`), { ok: true };
+    if (!(await delay(RETRY_MS, ctx.signal))) break;
+  }
+  return { ok: false, error: `${what}: still there: ${last}` };
+}
+
+/** `cryptsetup close NAME` when /dev/mapper/NAME exists, retried while busy, verified gone. */
+export function runCryptClose(name: string, ctx: KindContext): Promise<KindResult> {
+  return closeUntilGone(`close ${name}`, () => !existsSync(`${mapperDir()}/${name}`), () => [['cryptsetup', 'close', name]], ctx);
+}
+
+/** `losetup -d` for a loop device, or for every loop device backed by a file; verified detached. */
+export function runDetachLoop(target: string, ctx: KindContext): Promise<KindResult> {
+  return closeUntilGone(`detach ${target}`, () => attachedLoops(target).length === 0, () => attachedLoops(target).map((dev) => ['losetup', '-d', dev]), ctx);
+}

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { eventsNamed, killLeftovers, readMarks, runHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
+
+afterEach(killLeftovers);
+
+const root = process.getuid?.() === 0;
+const lines = (events: ReturnType<typeof eventsNamed>, task: string) => events.filter((e) => e.event === 'hook.output' && e.task === task).map((e) => e.line);
+
+describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on PATH and a fake mapper directory, set by the test-only HOOKVISOR_TEST_MAPPER_DIR)', () => {
+  it('closes an open mapping, retrying while busy, verifies it is gone, and does nothing for a closed one', () =>
+    withDir(async ({ dir, mark }) => {
+      const bin = join(dir, 'bin');
+      const mapper = join(dir, 'mapper');
+      mkdirSync(bin);
+      mkdirSync(mapper);
+      writeFileSync(join(mapper, 'osd-data'), '');
+      // The stand-in is busy the first time, then closes the mapping as cryptsetup would.
+      writeFileSync(join(bin, 'cryptsetup'), `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$HOOKVISOR_TEST_MAPPER_DIR/$2"\n`);
+      chmodSync(join(bin, 'cryptsetup'), 0o755);
+      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: osd-data, timeout: 5s }\n    - { name: close again, cryptClose: osd-data }\n');
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, HOOKVISOR_TEST_MAPPER_DIR: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual(['cryptsetup close osd-data', 'cryptsetup close osd-data']);
+      expect(existsSync(join(mapper, 'osd-data'))).toBe(false);
+      expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok])).toEqual([['close data', true], ['close again', true]]);
+      expect(lines(r.events, 'close again')).toEqual(['close osd-data: nothing to do']);
+    }));
+});
+
+describe.skipIf(!root)('detachLoop:', () => {
+  it('detaches the loop device backed by a file, verified, and does nothing the second time', () =>
+    withDir(async ({ dir }) => {
+      const img = join(dir, 'disk.img');
+      writeFileSync(img, Buffer.alloc(1024 * 1024));
+      const dev = execFileSync('losetup', ['--find', '--show', img], { encoding: 'utf8' }).trim();
+      onTestFinished(() => {
+        if (existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)) execFileSync('losetup', ['-d', dev]);
+      });
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img} }\n    - { name: detach again, detachLoop: ${dev} }\n`);
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true']);
+      expect(r.code).toBe(0);
+      expect(existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)).toBe(false);
+      expect(lines(r.events, 'detach')).toEqual([`detach ${img}: done`]);
+      expect(lines(r.events, 'detach again')).toEqual([`detach ${dev}: nothing to do`]);
+      expect(readFileSync(img).length).toBe(1024 * 1024);
+    }));
+});
