@@ -1,4 +1,5 @@
 import { expand } from '../config/expand.js';
+import { KILL_WAIT_MS } from '../plan/budget.js';
 import type { CommandTask } from '../plan/types.js';
 import type { ExitStatus, TaskProcess } from '../process/ports.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
@@ -8,8 +9,6 @@ import { readLines } from './output.js';
 export const MAX_LOGGED_LINES = 10_000;
 /** After a task's exit, how long its output may keep arriving before the result is logged. */
 const OUTPUT_DRAIN_MS = 200;
-/** After SIGKILL at the timeout, how long to wait for the task to be reaped. */
-const KILL_WAIT_MS = 2000;
 
 
 /**

@@ -1,6 +1,9 @@
 import { formatDuration as d } from '../config/duration.js';
 import type { Budget, PlannedTask, StopPlan } from './types.js';
 
+/** After SIGKILL the kernel needs moments; longer means a process stuck in uninterruptible sleep. */
+export const KILL_WAIT_MS = 2000;
+
 /** Kept free at the end of a grace period for hookvisor's own exit and the orchestrator's jitter. */
 export const GRACE_MARGIN_MS = 500;
 
@@ -11,6 +14,9 @@ export function worstCaseMs(t: Pick<PlannedTask, 'timeoutMs' | 'retries' | 'retr
 
 const sum = (tasks: readonly PlannedTask[]) => tasks.reduce((total, t) => total + worstCaseMs(t), 0);
 
+/** The postStop tasks that can run after a stop signal (when: exit ones cannot). */
+export const afterSignal = (postStop: readonly PlannedTask[]) => postStop.filter((t) => t.when !== 'exit');
+
 /**
  * Plans a stop after a signal. Without a grace period every part gets its configured time. With one,
  * postStop's worst case is reserved in full before the deadline, and preStop and the wait for main are
@@ -18,7 +24,7 @@ const sum = (tasks: readonly PlannedTask[]) => tasks.reduce((total, t) => total 
  */
 export function computeBudget(preStop: readonly PlannedTask[], stop: StopPlan, postStop: readonly PlannedTask[]): Budget {
   const preStopWorst = sum(preStop);
-  const postStopMs = sum(postStop.filter((t) => t.when !== 'exit'));
+  const postStopMs = sum(afterSignal(postStop));
   const killWaitMs = stop.killWaitMs;
   const G = stop.gracePeriodMs;
   if (G === undefined) {

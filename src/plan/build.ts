@@ -4,12 +4,11 @@ import type { Config } from '../config/schema.js';
 import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
-import { computeBudget } from './budget.js';
+import { computeBudget, KILL_WAIT_MS } from './budget.js';
 import { planTask, type At, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
-/** After SIGKILL the kernel needs moments; longer means a process stuck in uninterruptible sleep. */
-export const KILL_WAIT_MS = 2000;
+export { KILL_WAIT_MS } from './budget.js';
 
 export interface PlanOptions {
   hooksFile?: string;

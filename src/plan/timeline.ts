@@ -1,5 +1,5 @@
 import { formatDuration as d } from '../config/duration.js';
-import { worstCaseMs } from './budget.js';
+import { afterSignal, worstCaseMs } from './budget.js';
 import type { Plan } from './types.js';
 
 const WIDTH = 60;
@@ -28,7 +28,7 @@ export function renderTimeline(plan: Plan): string[] {
   t += b.waitMs;
   rows.push({ label: 'SIGKILL', startMs: t, ms: b.killWaitMs, note: `if anything is left; wait up to ${d(b.killWaitMs)}` });
   t += b.killWaitMs;
-  for (const task of plan.tasks.postStop.filter((x) => x.when !== 'exit')) {
+  for (const task of afterSignal(plan.tasks.postStop)) {
     const ms = worstCaseMs(task);
     rows.push({ label: 'postStop', startMs: t, ms, note: task.name + (task.retries ? ` (${task.retries + 1} attempts)` : '') });
     t += ms;
