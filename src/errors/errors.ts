@@ -39,14 +39,3 @@ export class SpawnError extends Error {
     return this.code === 'ENOENT' || this.code === 'ENOTDIR' ? 127 : 126;
   }
 }
-
-/** A hook task failed: non-zero exit, killed, timed out or could not start. */
-export class HookError extends Error {
-  override readonly name = 'HookError';
-  constructor(
-    readonly task: string,
-    readonly reason: string,
-  ) {
-    super(`task "${task}" ${reason}`);
-  }
-}

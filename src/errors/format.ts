@@ -1,4 +1,4 @@
-import { ConfigError, HookError, SpawnError, UsageError } from './errors.js';
+import { ConfigError, SpawnError, UsageError } from './errors.js';
 
 /** The one place that turns an error into text for people: no stack traces, always the file position. */
 export function formatError(err: unknown): string {
@@ -13,7 +13,7 @@ export function formatError(err: unknown): string {
       .join('\n');
   }
   if (err instanceof UsageError) return `hookvisor: ${err.message}\nTry 'hookvisor --help'.`;
-  if (err instanceof SpawnError || err instanceof HookError) return `hookvisor: ${err.message}`;
+  if (err instanceof SpawnError) return `hookvisor: ${err.message}`;
   if (err instanceof Error) return `hookvisor: internal error: ${err.message}`;
   return `hookvisor: internal error: ${String(err)}`;
 }
