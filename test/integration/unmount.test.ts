@@ -4,18 +4,21 @@ import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
 
+// A tmpfs at $WORK/mnt, mounted in preStart; each test adds its postStop tasks.
+const MOUNT_TMPFS = `env: { MNT: "\${WORK}/mnt" }
+hooks:
+  preStart:
+    - shell: 'mkdir -p "$MNT" && mount -t tmpfs tmpfs "$MNT"'
+  postStop:
+`;
+
 describe.skipIf(NO_UNSHARE)('unmount: task', () => {
   it('waits out EBUSY, naming who holds the mount, verifies it is gone, and is a no-op the second time', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(
         dir,
         'hooks.yaml',
-        `env: { MNT: "\${WORK}/mnt" }
-hooks:
-  preStart:
-    - shell: 'mkdir -p "$MNT" && mount -t tmpfs tmpfs "$MNT"'
-  postStop:
-    - name: hold a file open for a moment
+        `${MOUNT_TMPFS}    - name: hold a file open for a moment
       shell: '(exec 3>"$MNT/held"; sleep 0.8) & echo started'
     - { name: unmount data, unmount: "\${MNT}", timeout: 5s }
     - { name: again, unmount: "\${MNT}" }
@@ -38,12 +41,7 @@ hooks:
       const hooks = writeFile(
         dir,
         'hooks.yaml',
-        `env: { MNT: "\${WORK}/mnt" }
-hooks:
-  preStart:
-    - shell: 'mkdir -p "$MNT" && mount -t tmpfs tmpfs "$MNT"'
-  postStop:
-    - shell: '(exec 3>"$MNT/held"; sleep 5) & echo started'
+        `${MOUNT_TMPFS}    - shell: '(exec 3>"$MNT/held"; sleep 5) & echo started'
     - { name: unmount data, unmount: "\${MNT}", timeout: 1s, lazy: true }
 `,
       );

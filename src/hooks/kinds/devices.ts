@@ -3,7 +3,8 @@ import { resolved } from './mounts.js';
 import { delay } from './sleep.js';
 import type { KindContext, KindResult } from './types.js';
 
-const RETRY_MS = 200;
+/** How often busy cleanup (umount, cryptsetup close, losetup -d) is tried again within the task's timeout. */
+export const RETRY_MS = 200;
 
 /** Where dm-crypt mappings appear. Tests point it elsewhere (dm-crypt does not exist on every machine). */
 const mapperDir = () => process.env.HOOKVISOR_TEST_MAPPER_DIR ?? '/dev/mapper';

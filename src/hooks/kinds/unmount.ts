@@ -1,9 +1,8 @@
+import { RETRY_MS } from './devices.js';
 import { delay } from './sleep.js';
 import { holders, isMountPoint } from './mounts.js';
 import type { KindContext, KindResult } from './types.js';
 
-/** How often a busy unmount is tried again within the task's timeout. */
-const RETRY_MS = 200;
 
 export interface UnmountSpec {
   path: string;
