@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { hooksJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { checkTrusted } from '../config/trust.js';
@@ -6,7 +7,7 @@ import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { writeFileAtomic } from '../report/atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 import { recordingLogger, type StopReport } from '../report/recorder.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
@@ -16,6 +17,7 @@ import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
 import { ownedPids, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
+import { fileState, OWED_FILE, readOwed } from '../state/file.js';
 import { supervise } from '../supervise/supervise.js';
 import { parseArgs } from './args.js';
 import { HELP } from './help.js';
@@ -51,6 +53,15 @@ function writeReport(path: string, report: StopReport, logger: Logger): void {
   }
 }
 
+/** For dry-run: whether the next run would start with a recovery; a record that cannot be read counts as there. */
+function owedNow(dir: string): boolean {
+  try {
+    return readOwed(join(dir, OWED_FILE)) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {
   try {
@@ -66,7 +77,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
     // A postStop that cannot fit its grace period is an error to fix before deploying, and a warning at run time.
     if (args.command === 'dry-run') {
-      io.stdout(renderPlan(plan));
+      io.stdout(renderPlan(plan, { owed: plan.stateDir === undefined ? undefined : owedNow(plan.stateDir) }));
       if (!plan.budget.problem) return 0;
       io.stderr(`hookvisor: ${args.hooks ?? '<command line>'}: stop budget: ${plan.budget.problem}\n`);
       return 2;
@@ -91,7 +102,8 @@ export async function runCli(io: CliIo): Promise<number> {
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), env);
     try {
-      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger });
+      const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid);
+      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
       if (recorder) writeReport(plan.reportPath!, recorder.report(), base);
       return code;
     } finally {

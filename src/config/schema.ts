@@ -6,6 +6,7 @@ const exitStatus = z.int().min(0).max(255);
 
 export const configSchema = z.strictObject({
   report: z.string().min(1).optional().describe('Write a JSON stop report here after every stop (reason, main status, every task with its outcome and last lines), atomically. Default none.'),
+  state: z.string().min(1).optional().describe("A directory on a persistent volume, such as /var/lib/hookvisor. From the start of preStart until postStop has run, a record there says postStop is owed; a start that finds it (the last run was killed: OOM, SIGKILL, node failure) first runs postStop with HOOKVISOR_STOP_REASON=recovery. Default none."),
   version: z.literal(1, { error: 'only version 1 is supported' }).prefault(1).describe('Format version of the hooks file. Default 1.'),
   env: envMap.prefault({}).describe('Variables added to the environment of main and of every task. Default none.'),
   main: z

@@ -61,7 +61,7 @@ export const task = z.strictObject(taskFields).superRefine(oneKind);
 export const postStopTask = z
   .strictObject({
     ...taskFields,
-    when: z.enum(['always', 'signal', 'exit', 'failure', 'success']).prefault('always').describe("When it runs: always; after a stop signal (signal); when main ended by itself (exit); when main's status is non-zero (failure) or zero (success). Default always."),
+    when: z.enum(['always', 'signal', 'exit', 'failure', 'success', 'recovery']).prefault('always').describe("When it runs: always; after a stop signal (signal); when main ended by itself (exit); when main's status is non-zero (failure) or zero (success); only when a start finishes the postStop of a run that was killed (recovery, which also runs failure tasks). Default always."),
   })
   .superRefine(oneKind);
 

@@ -28,7 +28,10 @@ export type LogEvent =
   | { event: 'reaper.reaped'; pid: number; exitCode?: number; signal?: string }
   | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason }
   | { event: 'report.written'; path: string }
-  | { event: 'report.error'; path: string; error: string };
+  | { event: 'report.error'; path: string; error: string }
+  | { event: 'recovery.start'; path: string; since?: string; previousPid?: number; preStartCompleted?: boolean; unreadable?: string }
+  | { event: 'recovery.end'; failed: number }
+  | { event: 'state.error'; path: string; during: 'read' | 'write' | 'clear'; error: string };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -56,7 +59,10 @@ export function levelOf(e: LogEvent): Level {
     case 'main.spawn-error':
     case 'internal.error':
     case 'report.error':
+    case 'state.error':
       return 'error';
+    case 'recovery.start':
+      return 'warn';
     default:
       return 'info';
   }
@@ -91,6 +97,9 @@ export function describe(e: LogEvent): string {
     case 'internal.error': return `internal error during ${e.during}: ${e.error}`;
     case 'report.written': return `stop report written to ${e.path}`;
     case 'report.error': return `cannot write the stop report to ${e.path}: ${e.error}`;
+    case 'recovery.start': return `the last run was killed before its postStop finished${e.since ? ` (it began ${e.since})` : ''}${e.unreadable ? ` (record unreadable: ${e.unreadable})` : ''}: running postStop now, with HOOKVISOR_STOP_REASON=recovery`;
+    case 'recovery.end': return `recovery done${e.failed ? `, ${e.failed} task(s) failed` : ''}; starting as usual`;
+    case 'state.error': return `cannot ${e.during} the state record ${e.path}: ${e.error}`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { expand, type Lookup } from '../config/expand.js';
 import { positioned } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -55,11 +56,12 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   const on = planSignalTasks(config, signals, lookup, at, opts.resolveUser);
   at(['stop', 'escalation'], () => checkLadder(config.stop), undefined);
   const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
+  const stateDir = config.state === undefined ? undefined : at(['state'], () => absolute(expand(config.state!, lookup)), config.state);
 
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues);
   const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod, ...ladderOf(config.stop) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
-  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath };
+  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir };
 }
 
 function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {
@@ -102,6 +104,11 @@ function signalKey(key: string, stopSignals: readonly SignalName[]): SignalName 
   if (!signal || !RELAYED_SIGNALS.includes(signal)) throw new Error(`"${key}" is not a signal hookvisor can catch (${RELAYED_SIGNALS.join(', ')})`);
   if (stopSignals.includes(signal)) throw new Error(`${signal} is a stop signal: put its tasks in hooks.preStop`);
   return signal;
+}
+
+function absolute(path: string): string {
+  if (!isAbsolute(path)) throw new Error(`"${path}" is not an absolute path: give a directory on a persistent volume, such as /var/lib/hookvisor`);
+  return path;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -11,8 +11,13 @@ const PHASE_NOTES: Record<Exclude<Phase, 'on'>, string> = {
   postStop: 'after main and everything it left are gone',
 };
 
+/** What dry-run found outside the plan: whether a killed run's postStop is owed right now. */
+export interface PlanFacts {
+  owed?: boolean;
+}
+
 /** The Plan as text for people: phases, tasks, the stop escalation and the worst-case stop timeline. */
-export function renderPlan(plan: Plan): string {
+export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   const out: string[] = [];
   out.push(`hookvisor plan${plan.hooksFile ? ` for ${plan.hooksFile}` : ' (no hooks file: plain init)'}`, '');
   const main = plan.main;
@@ -22,7 +27,9 @@ export function renderPlan(plan: Plan): string {
   const remap = Object.entries(plan.exitRemap);
   if (remap.length > 0) out.push(`exit      remap ${remap.map(([from, to]) => `${from} → ${to}`).join(', ')}`);
   if (plan.reportPath) out.push(`report    ${plan.reportPath}   (JSON, written after every stop)`);
+  if (plan.stateDir) out.push(`state     ${plan.stateDir}   (postStop is recorded as owed from preStart until it has run)`);
   out.push('');
+  if (plan.stateDir) out.push(...renderRecovery(plan, facts));
   for (const phase of ['preStart', 'postStart'] as const) out.push(...renderPhase(phase, plan.tasks[phase]));
   for (const [signal, entry] of Object.entries(plan.on)) {
     out.push(`on ${signal}: run these tasks${entry!.forward ? `, then forward ${signal} to main` : ` (${signal} is not forwarded)`}`, ...entry!.tasks.map(renderTask), '');
@@ -38,6 +45,17 @@ export function renderPlan(plan: Plan): string {
   out.push("exit      main's status: its exit code, or 128+N when signal N ended it", '');
   out.push(...renderBudget(plan));
   return out.join('\n') + '\n';
+}
+
+function renderRecovery(plan: Plan, facts: PlanFacts): string[] {
+  const tasks = plan.tasks.postStop.filter((t) => ['always', 'recovery', 'failure'].includes(t.when));
+  const now = facts.owed === undefined ? [] : [facts.owed ? '          a record is there now: the next start recovers first' : '          no record now: nothing is owed'];
+  return [
+    'recovery  first, if the last run was killed before its postStop finished:',
+    `          postStop's ${tasks.length} task(s) with when always, failure or recovery run, with HOOKVISOR_STOP_REASON=recovery`,
+    ...now,
+    '',
+  ];
 }
 
 function renderPhase(phase: Exclude<Phase, 'on'>, tasks: readonly PlannedTask[]): string[] {

@@ -5,7 +5,7 @@ export const PHASES = ['preStart', 'postStart', 'preStop', 'postStop'] as const;
 export type Phase = (typeof PHASES)[number] | 'on';
 
 /** Why the stop happened; passed to postStop tasks as HOOKVISOR_STOP_REASON. */
-export type StopReason = 'signal' | 'exit' | 'start-failed';
+export type StopReason = 'signal' | 'exit' | 'start-failed' | 'recovery';
 
 /** Variables hookvisor fills in when a task starts; `${...}` references to them are kept until then. */
 export const RUNTIME_VARIABLES = new Set([
@@ -54,7 +54,7 @@ interface TaskCommon {
   retryDelayMs: number;
   onFailure: 'continue' | 'abort';
   /** Only meaningful in postStop; elsewhere always. */
-  when: 'always' | 'signal' | 'exit' | 'failure' | 'success';
+  when: 'always' | 'signal' | 'exit' | 'failure' | 'success' | 'recovery';
   /** The task's own variables (file env is in Plan.env). */
   env: Record<string, string>;
 }
@@ -140,4 +140,6 @@ export interface Plan {
   budget: Budget;
   /** Where the stop report goes, if anywhere. */
   reportPath?: string;
+  /** The state directory (`state:`): where an owed postStop is recorded, for recovery after a hard kill. */
+  stateDir?: string;
 }

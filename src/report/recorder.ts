@@ -27,6 +27,8 @@ export interface StopReport {
   startedAt: string;
   stoppedAt?: string;
   tasks: TaskRecord[];
+  /** When this start first ran the postStop a killed run owed (`state:`): that record and those tasks. */
+  recovery?: { since?: string; previousPid?: number; preStartCompleted?: boolean; unreadable?: string; tasks: TaskRecord[] };
 }
 
 /**
@@ -38,13 +40,15 @@ export function recordingLogger(inner: Logger, plan: Plan, now: () => Date = () 
   for (const t of [...Object.values(plan.tasks).flat(), ...Object.values(plan.on).flatMap((o) => o!.tasks)] as PlannedTask[]) commands.set(`${t.phase}/${t.name}`, describeAction(t));
   const report: StopReport = { version: 1, startedAt: now().toISOString(), tasks: [] };
   const open = new Map<string, TaskRecord>();
+  // Tasks go to the recovery's list while it runs, to the stop's list otherwise.
+  let tasks = report.tasks;
   const record = (e: { phase: string; task: string }) => {
     const key = `${e.phase}/${e.task}`;
     let r = open.get(key);
     if (!r) {
       r = { phase: e.phase, name: e.task, command: commands.get(key) ?? e.task, outcome: 'running', lastLines: [] };
       open.set(key, r);
-      report.tasks.push(r);
+      tasks.push(r);
     }
     return r;
   };
@@ -78,6 +82,15 @@ export function recordingLogger(inner: Logger, plan: Plan, now: () => Date = () 
         break;
       case 'main.exit':
         if (report.main) Object.assign(report.main, { exitCode: e.exitCode, signal: e.signal, end: at });
+        break;
+      case 'recovery.start': {
+        const { event: _, path: __, ...found } = e;
+        report.recovery = { ...found, tasks: [] };
+        tasks = report.recovery.tasks;
+        break;
+      }
+      case 'recovery.end':
+        tasks = report.tasks;
         break;
       case 'hookvisor.exit':
         Object.assign(report, { reason: e.reason, exitCode: e.exitCode, stoppedAt: at });

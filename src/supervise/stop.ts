@@ -1,4 +1,4 @@
-import { runPhase } from '../hooks/run-phase.js';
+import { runPhase, type PhaseResult } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
@@ -32,12 +32,12 @@ export async function stopLeftovers(plan: Plan, main: WatchedMain, ports: Superv
 }
 
 /** Lifecycle step 5: postStop tasks whose `when` matches how the run ended. Failures are logged, never thrown. */
-export async function runPostStop(plan: Plan, stopped: Stopped, ports: SupervisorPorts): Promise<void> {
+export async function runPostStop(plan: Plan, stopped: Stopped, ports: SupervisorPorts): Promise<PhaseResult> {
   const status = exitCodeOf(stopped, plan.exitRemap);
   const tasks = plan.tasks.postStop.filter((t) => {
     const runs = t.when === 'always' || t.when === stopped.reason || (t.when === 'failure' && status !== 0) || (t.when === 'success' && status === 0);
     if (!runs) ports.logger.log({ event: 'hook.skip', phase: 'postStop', task: t.name, why: `when: ${t.when}, but the stop reason is ${stopped.reason} and the status ${status}` });
     return runs;
   });
-  await runPhase(tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('postStop', stopped.mainPid, stopped) });
+  return runPhase(tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('postStop', stopped.mainPid, stopped) });
 }

@@ -4,20 +4,23 @@ import type { Plan } from '../plan/types.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
+import { owePostStop, recover, settlePostStop } from './recover.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
 import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
 
 /**
- * The whole lifecycle, in order: preStart, start main, postStart, wait for a stop signal or main's exit,
- * preStop and escalation, postStop, exit status. postStop runs whatever happened before it.
+ * The whole lifecycle, in order: recovery of a killed run's postStop, preStart, start main, postStart,
+ * wait for a stop signal or main's exit, preStop and escalation, postStop, exit status.
+ * postStop runs whatever happened before it; with `state:` it is owed from preStart on, even across a hard kill.
  */
 export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<number> {
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
   const router = routeSignals(plan.stop, ports);
   try {
+    await guarded(ports, 'recovery', () => recover(plan, ports));
     const stopped = await runUntilStopped(plan, plan.main.argv, ports, router);
-    await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports));
+    if (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports))) settlePostStop(ports);
     const exitCode = exitCodeOf(stopped, plan.exitRemap);
     ports.logger.log({ event: 'hookvisor.exit', exitCode, reason: stopped.reason });
     return exitCode;
@@ -30,9 +33,12 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
   let main: WatchedMain | undefined;
   let signalTasksDone = async () => {};
   try {
+    const since = new Date().toISOString();
+    owePostStop(plan, ports, since, false);
     const preStart = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: router.stopRequested });
     if (router.stopRequested()) return { reason: 'signal' };
     if (preStart.aborted) return { reason: 'start-failed' };
+    owePostStop(plan, ports, since, true);
 
     const started = await startMain(argv, plan, ports);
     if (started instanceof SpawnError) return { reason: 'start-failed', spawnExitCode: started.exitCode };
@@ -61,11 +67,14 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
   }
 }
 
-async function guarded(ports: SupervisorPorts, during: string, fn: () => Promise<void>): Promise<void> {
+/** Runs a step whose failure must not stop the lifecycle; false when it threw (logged). */
+async function guarded(ports: SupervisorPorts, during: string, fn: () => Promise<unknown>): Promise<boolean> {
   try {
     await fn();
+    return true;
   } catch (err) {
     ports.logger.log({ event: 'internal.error', error: errorText(err), during });
+    return false;
   }
 }
 

@@ -3,6 +3,7 @@ import { memoryLogger } from '../../src/log/logger.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from '../../src/process/ports.js';
 import type { SignalName } from '../../src/signals/names.js';
 import { installSignals } from '../../src/signals/source.js';
+import type { Owed, OwedEntry, StatePort } from '../../src/state/ports.js';
 import type { SupervisorPorts } from '../../src/supervise/ports.js';
 
 /** An in-memory process table: main dies on the signals listed in `mainDiesOn`; tasks exit with `taskExit(argv)`. */
@@ -26,7 +27,7 @@ export class FakeProcesses implements ProcessPort {
   }
 
   spawnTask(argv: readonly string[], env: Record<string, string>): TaskProcess {
-    this.calls.push(`task ${argv.join(' ')} [${env.HOOKVISOR_PHASE}]`);
+    this.calls.push(`task ${argv.join(' ')} [${env.HOOKVISOR_PHASE}${env.HOOKVISOR_STOP_REASON === 'recovery' ? ', recovery' : ''}]`);
     const result = this.taskExit(argv);
     if (result instanceof Error) throw result;
     return { pid: 200, stdout: null, stderr: null, exited: Promise.resolve({ exitCode: result }) };
@@ -60,4 +61,33 @@ export function fakePorts() {
   const logger = memoryLogger();
   const ports: SupervisorPorts = { signals, processes, clock: realTimeClock, logger };
   return { ports, emitter, signals, processes, logger };
+}
+
+/** A state port in memory that logs its writes and clears into `calls`, beside the process calls, in one order. */
+export class FakeState implements StatePort {
+  readonly path = '/fake/state/poststop-owed.json';
+  owed?: Owed;
+  failWrites = false;
+  constructor(private readonly calls: string[]) {}
+
+  read(): Owed | undefined {
+    return this.owed;
+  }
+
+  write(entry: OwedEntry): void {
+    if (this.failWrites) throw new Error('EROFS: read-only file system');
+    this.calls.push(`state owed preStartCompleted=${entry.preStartCompleted}`);
+    this.owed = { record: { version: 1, pid: 1, ...entry } };
+  }
+
+  clear(): void {
+    this.calls.push('state cleared');
+    this.owed = undefined;
+  }
+}
+
+/** Lets the event loop turn until `check` holds (the fakes settle within a few turns); fails the test otherwise. */
+export async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  if (!check()) throw new Error(`never happened: ${check.toString()}`);
 }

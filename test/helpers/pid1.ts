@@ -23,9 +23,19 @@ export interface Pid1Hv extends Hv {
 
 const started = new Set<Pid1Hv>();
 
+export interface Pid1Options extends StartOptions {
+  /**
+   * Start from inside this mount namespace (`nsenter --mount=PATH`) and keep its propagation, so that mounts
+   * on its shared mount points outlive hookvisor's namespace, as a volume with Bidirectional propagation does.
+   */
+  mountNamespace?: string;
+}
+
 /** Runs hookvisor as PID 1 of a fresh PID (and mount) namespace. */
-export function startAsPid1(args: readonly string[], opts: StartOptions = {}): Pid1Hv {
-  const hv = startHookvisor(args, { ...opts, prefix: ['unshare', '--pid', '--fork', '--mount', '--mount-proc'] });
+export function startAsPid1(args: readonly string[], opts: Pid1Options = {}): Pid1Hv {
+  const unshare = ['unshare', '--pid', '--fork', '--mount', '--mount-proc'];
+  const prefix = opts.mountNamespace ? ['nsenter', `--mount=${opts.mountNamespace}`, ...unshare, '--propagation', 'unchanged'] : unshare;
+  const hv = startHookvisor(args, { ...opts, prefix });
   const hostPid = () => {
     const unsharePid = hv.child.pid!;
     const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim();

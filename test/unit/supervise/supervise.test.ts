@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { supervise } from '../../../src/supervise/supervise.js';
-import { fakePorts } from '../../helpers/fakes.js';
+import { fakePorts, waitUntil } from '../../helpers/fakes.js';
 
 const plan = (hooks: object, argv = ['daemon']) => buildPlan(configSchema.parse({ hooks, stop: { timeout: '200ms' } }), argv, {});
 const task = (name: string) => ({ run: [name] });
@@ -88,8 +88,3 @@ describe('supervise', () => {
     expect(processes.calls).toEqual(['main daemon', 'kill -100 SIGHUP']);
   });
 });
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
-  expect(check()).toBe(true);
-}

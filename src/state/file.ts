@@ -1,0 +1,40 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeFileDurable, writeFileAtomic } from '../files/atomic.js';
+import type { Owed, OwedEntry, OwedRecord, StatePort } from './ports.js';
+
+/** The file in the state directory that says postStop is owed. */
+export const OWED_FILE = 'poststop-owed.json';
+
+/** The state port on a directory, typically a persistent volume: write, fsync, rename; unlink, fsync. */
+export function fileState(dir: string, pid: number): StatePort {
+  const path = join(dir, OWED_FILE);
+  return {
+    path,
+    read: () => readOwed(path),
+    write(entry: OwedEntry) {
+      const record: OwedRecord = { version: 1, pid, ...entry };
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`, 0o600);
+    },
+    clear: () => removeFileDurable(path),
+  };
+}
+
+/** A file that is there but cannot be parsed still means postStop is owed: running it again is safe, skipping it is not. */
+export function readOwed(path: string): Owed | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const record = JSON.parse(text) as OwedRecord;
+    if (record?.version !== 1 || typeof record.since !== 'string') return { unreadable: 'not a hookvisor state record (version 1)' };
+    return { record };
+  } catch (err) {
+    return { unreadable: (err as Error).message };
+  }
+}

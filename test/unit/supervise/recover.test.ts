@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/schema.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { supervise } from '../../../src/supervise/supervise.js';
+import { FakeState, fakePorts, waitUntil } from '../../helpers/fakes.js';
+
+const postStop = [{ run: ['umount'] }, { run: ['on-failure'], when: 'failure' }, { run: ['on-recovery'], when: 'recovery' }, { run: ['on-signal'], when: 'signal' }, { run: ['on-success'], when: 'success' }];
+const plan = () => buildPlan(configSchema.parse({ state: '/fake/state', hooks: { preStart: [{ run: ['mount'] }], postStop }, stop: { timeout: '200ms' } }), ['daemon'], {});
+
+function setup() {
+  const fakes = fakePorts();
+  const state = new FakeState(fakes.processes.calls);
+  return { ...fakes, state, ports: { ...fakes.ports, state } };
+}
+
+describe('recovery of a killed run (state:)', () => {
+  it('records postStop as owed from before preStart until postStop has run', async () => {
+    const { ports, processes, state } = setup();
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    expect(await running).toBe(0);
+    expect(processes.calls).toEqual([
+      'state owed preStartCompleted=false',
+      'task mount [preStart]',
+      'state owed preStartCompleted=true',
+      'main daemon',
+      'task umount [postStop]',
+      'task on-success [postStop]',
+      'state cleared',
+    ]);
+    expect(state.owed).toBeUndefined();
+  });
+
+  it('runs the owed postStop first, with HOOKVISOR_STOP_REASON=recovery and the always, failure and recovery tasks, then the usual lifecycle', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    expect(await running).toBe(0);
+    expect(processes.calls.slice(0, 5)).toEqual([
+      'task umount [postStop, recovery]',
+      'task on-failure [postStop, recovery]',
+      'task on-recovery [postStop, recovery]',
+      'state cleared',
+      'state owed preStartCompleted=false',
+    ]);
+    expect(processes.calls[5]).toBe('task mount [preStart]');
+    expect(logger.events).toContainEqual({ event: 'recovery.start', path: state.path, since: '2026-11-23T08:00:00.000Z', previousPid: 1, preStartCompleted: true, unreadable: undefined });
+    expect(logger.events).toContainEqual({ event: 'recovery.end', failed: 0 });
+  });
+
+  it('treats an unreadable record as owed', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.owed = { unreadable: 'Unexpected end of JSON input' };
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    await running;
+    expect(processes.calls[0]).toBe('task umount [postStop, recovery]');
+    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'recovery.start', unreadable: 'Unexpected end of JSON input' }));
+  });
+
+  it('goes on, with cleanup as usual, when the record cannot be written', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.failWrites = true;
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 3 });
+    expect(await running).toBe(3);
+    expect(logger.events.filter((e) => e.event === 'state.error')).toEqual([
+      { event: 'state.error', path: state.path, during: 'write', error: 'EROFS: read-only file system' },
+      { event: 'state.error', path: state.path, during: 'write', error: 'EROFS: read-only file system' },
+    ]);
+    expect(processes.calls).toContain('task umount [postStop]');
+  });
+
+  it('keeps the record when postStop itself broke, so the next start runs it again', async () => {
+    const { ports, processes, state, emitter } = setup();
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    // An internal error inside postStop (not a failed task): the logger throws on postStop's first event.
+    const log = ports.logger.log.bind(ports.logger);
+    ports.logger.log = (e) => {
+      if (e.event === 'phase.start' && e.phase === 'postStop') throw new Error('injected bug');
+      log(e);
+    };
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(143);
+    expect(processes.calls).not.toContain('state cleared');
+    expect(state.owed?.record?.preStartCompleted).toBe(true);
+  });
+});
