@@ -33,11 +33,14 @@ describe('examples', () => {
     expect(parse(configMap.data['hooks.yaml'])).toEqual(parse(readFileSync(join(ROOT, 'examples/kubernetes/hooks.yaml'), 'utf8')));
   });
 
-  it('ceph-osd-luks closes everything after any stop, with retries for EBUSY', () => {
+  it('ceph-osd-luks closes everything after any stop and after a hard kill, with the checking built-ins', async () => {
     const hooks = parse(readFileSync(join(ROOT, 'examples/ceph-osd-luks/hooks.yaml'), 'utf8'));
-    const postStop = hooks.hooks.postStop as { run: string[]; retries?: number; when?: string }[];
-    expect(postStop.map((t) => t.run.slice(0, 2).join(' '))).toEqual(['umount ${OSD_DIR}', 'cryptsetup close', 'cryptsetup close', 'umount ${LOCKBOX}']);
-    expect(postStop.every((t) => (t.retries ?? 0) > 0 && (t.when ?? 'always') === 'always')).toBe(true);
+    const postStop = hooks.hooks.postStop as { unmount?: string; cryptClose?: string; when?: string }[];
+    expect(postStop.map((t) => t.unmount ?? t.cryptClose)).toEqual(['${OSD_DIR}', '${OSD_UUID}', '${OSD_UUID}-block', '${LOCKBOX}']);
+    expect(postStop.every((t) => (t.when ?? 'always') === 'always')).toBe(true);
+    const r = await runHookvisor(['dry-run', '--hooks', 'examples/ceph-osd-luks/hooks.yaml'], { env: { OSD_ID: '3' } });
+    expect(r.stdout).toContain('state     /var/lib/hookvisor/osd-3');
+    expect(r.stdout).toContain("postStop's 4 task(s) with when always, failure or recovery run");
   });
 });
 
