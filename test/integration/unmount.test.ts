@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { eventsNamed, readMarks, withDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
@@ -12,20 +15,29 @@ hooks:
   postStop:
 `;
 
+// Holds a file open under $MNT until the test creates $WORK/release, which it does once unmount has reported the holder.
+const HOLD = `shell: '(exec 3>"$MNT/held"; while [ ! -e "$WORK/release" ]; do sleep 0.05; done) & echo started'`;
+const released = (dir: string) => (e: { event: string; line?: unknown }) => {
+  if (e.event !== 'hook.output' || !String(e.line).startsWith('busy: ')) return false;
+  writeFileSync(join(dir, 'release'), '');
+  return true;
+};
+
 describe.skipIf(NO_UNSHARE)('unmount: task', () => {
   it('waits out EBUSY, naming who holds the mount, verifies it is gone, and is a no-op the second time', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(
         dir,
         'hooks.yaml',
-        `${MOUNT_TMPFS}    - name: hold a file open for a moment
-      shell: '(exec 3>"$MNT/held"; sleep 0.8) & echo started'
+        `${MOUNT_TMPFS}    - name: hold a file open until released
+      ${HOLD}
     - { name: unmount data, unmount: "\${MNT}", timeout: 5s }
     - { name: again, unmount: "\${MNT}" }
     - shell: 'grep -c " $MNT " /proc/self/mountinfo > "$MARK" || true'
 `,
       );
       const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir, MARK: mark } });
+      await hv.waitForEvent(released(dir));
       expect((await hv.exited).code).toBe(0);
       const out = (task: string) => eventsNamed(hv.events(), 'hook.output').filter((e) => e.task === task).map((e) => String(e.line));
       const first = out('unmount data');
@@ -50,5 +62,40 @@ describe.skipIf(NO_UNSHARE)('unmount: task', () => {
       const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
       expect(end).toMatchObject({ ok: true });
       expect(eventsNamed(hv.events(), 'hook.output').some((e) => e.line === `lazily unmounted ${dir}/mnt (still in use until its holders close it)`)).toBe(true);
+    }));
+
+  it('unmounts an ext4 file system on a loop device while busy, then detaches the loop device', () =>
+    withDir(async ({ dir }) => {
+      const img = join(dir, 'disk.img');
+      execFileSync('truncate', ['-s', '16M', img]);
+      execFileSync('mkfs.ext4', ['-q', '-F', img]);
+      const attached = () => execFileSync('losetup', ['-j', img], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(':')[0]!);
+      onTestFinished(() => attached().forEach((dev) => execFileSync('losetup', ['-d', dev])));
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `env: { MNT: "\${WORK}/mnt" }
+hooks:
+  preStart:
+    - shell: 'mkdir -p "$MNT" && losetup --find --show "$IMG" > "$WORK/dev" && mount "$(cat "$WORK/dev")" "$MNT"'
+  postStop:
+    - ${HOLD}
+    - { name: unmount data, unmount: "\${MNT}", timeout: 5s }
+    - { name: detach, detachLoop: "\${IMG}" }
+`,
+      );
+      const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir, IMG: img } });
+      await hv.waitForEvent(released(dir));
+      expect((await hv.exited).code).toBe(0);
+      const dev = execFileSync('cat', [join(dir, 'dev')], { encoding: 'utf8' }).trim();
+      expect(eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStop').map((e) => [e.task, e.ok])).toEqual([
+        ['(exec 3>"$MNT/held"; while [ ! -e "$WORK/release" ]; do sleep 0.05; done) & echo started', true],
+        ['unmount data', true],
+        ['detach', true],
+      ]);
+      // Loop devices are global: detached means gone from out here too, and the file system is clean.
+      expect(attached()).toEqual([]);
+      expect(existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)).toBe(false);
+      execFileSync('e2fsck', ['-n', '-f', img], { stdio: 'pipe' });
     }));
 });
