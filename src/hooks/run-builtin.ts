@@ -1,5 +1,7 @@
 import type { BuiltinTask } from '../plan/types.js';
+import type { Timer } from '../process/ports.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
+import { runHelper } from './run-helper.js';
 import { runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
 
 
@@ -14,29 +16,25 @@ function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
   }
 }
 
-/** Runs a helper program (umount) to its end, its stdout and stderr gathered for the caller's message. */
-async function runQuiet(argv: readonly string[], ports: TaskPorts): Promise<{ code: number | undefined; output: string }> {
-  const child = ports.processes.spawnTask(argv, process.env as Record<string, string>);
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const status = await child.exited;
-  return { code: status.exitCode, output: output || (status.error ?? '') };
-}
-
-/** One attempt of a built-in task (sleep, http, waitFor, unmount), aborted at `limitMs`. */
-export async function runBuiltin(task: BuiltinTask, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
+/** One attempt of a built-in task, aborted at `limitMs`; its helper programs get the task's environment. */
+export async function runBuiltin(task: BuiltinTask, env: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
   const { clock, logger } = ports;
   const controller = new AbortController();
   const timer = clock.delay(limitMs);
   let timedOut = false;
   void timer.promise.then(() => ((timedOut = true), controller.abort()));
-  const endsAt = clock.now() + limitMs;
+  const early: Timer[] = [];
   const ctx: KindContext = {
     signal: controller.signal,
     log: (line) => logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line }),
-    run: (argv) => runQuiet(argv, ports),
-    deadlineNear: () => endsAt - clock.now() < 500,
+    run: (argv, signal = controller.signal) => runHelper(argv, env, signal, ports),
+    beforeEnd: (ms) => {
+      const before = new AbortController();
+      const t = clock.delay(Math.max(0, limitMs - ms));
+      early.push(t);
+      void t.promise.then(() => before.abort());
+      return AbortSignal.any([controller.signal, before.signal]);
+    },
   };
   logger.log({ event: 'hook.start', phase: task.phase, task: task.name, attempt });
   let result: KindResult;
@@ -46,6 +44,7 @@ export async function runBuiltin(task: BuiltinTask, limitMs: number, attempt: nu
     result = { ok: false, error: (err as Error).message ?? String(err) };
   } finally {
     timer.cancel();
+    early.forEach((t) => t.cancel());
   }
   // A sleep cut short by its own timeout did what it was asked within the time it had.
   if (task.kind === 'sleep' && timedOut) return { ok: true, timedOut: false };

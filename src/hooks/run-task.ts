@@ -26,7 +26,7 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     attempts++;
     const limit = Math.min(task.timeoutMs, left());
     if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports);
-    else result = await runBuiltin(task, limit, attempts, ports);
+    else result = await runBuiltin(task, env, limit, attempts, ports);
     if (result.ok || attempts > task.retries) break;
     const delay = Math.min(task.retryDelayMs, left());
     logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { eventsNamed, readMarks, withDir, writeFile } from '../helpers/hookvisor.js';
@@ -97,5 +97,20 @@ hooks:
       expect(attached()).toEqual([]);
       expect(existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)).toBe(false);
       execFileSync('e2fsck', ['-n', '-f', img], { stdio: 'pipe' });
+    }));
+
+  it("kills a umount that hangs at the task's timeout, and takes umount from the hooks file's PATH", () =>
+    withDir(async ({ dir, mark }) => {
+      // A stand-in umount, reachable only through the file's env, that hangs as one on a dead NFS server does.
+      mkdirSync(join(dir, 'bin'));
+      writeFileSync(join(dir, 'bin/umount'), '#!/bin/sh\necho "umount $*" >> "$MARK"\nexec sleep 1000\n');
+      chmodSync(join(dir, 'bin/umount'), 0o755);
+      const hooks = writeFile(dir, 'hooks.yaml', `${MOUNT_TMPFS.replace('env: {', 'env: { PATH: "\${WORK}/bin:\${PATH}",')}    - { name: unmount data, unmount: "\${MNT}", timeout: 1s }\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir, MARK: mark } });
+      expect((await hv.exited).code).toBe(0);
+      const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
+      expect(end).toMatchObject({ ok: false, timedOut: true, error: `${dir}/mnt is still mounted: umount ${dir}/mnt: killed at the timeout` });
+      expect(end!.durationMs).toBeLessThan(1500);
+      expect(readMarks(mark)).toEqual([`umount ${dir}/mnt`]);
     }));
 });

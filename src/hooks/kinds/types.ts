@@ -3,10 +3,13 @@ export interface KindContext {
   signal: AbortSignal;
   /** One line of output for the logs (shown like a command task's stdout). */
   log(line: string): void;
-  /** Runs a program through hookvisor's process table (so the PID 1 reaper never steals its exit). */
-  run?(argv: readonly string[]): Promise<{ code: number | undefined; output: string }>;
-  /** True when less than a retry's worth of the task's time is left. */
-  deadlineNear?(): boolean;
+  /**
+   * Runs a program with the task's environment through hookvisor's process table (so the PID 1 reaper
+   * never steals its exit); it is killed when `signal` (default: the task's) aborts, and its code is then undefined.
+   */
+  run?(argv: readonly string[], signal?: AbortSignal): Promise<{ code: number | undefined; output: string }>;
+  /** A signal that aborts `ms` before the task's time is up (or with it): room kept for a last resort. */
+  beforeEnd?(ms: number): AbortSignal;
 }
 
 /** Executors never throw: every failure, an abort included, is a result. */

@@ -4,6 +4,9 @@ import { holders, isMountPoint } from './mounts.js';
 import type { KindContext, KindResult } from './types.js';
 
 
+/** The end of the timeout kept for `umount -l` when lazy is set. */
+const LAZY_RESERVE_MS = 500;
+
 export interface UnmountSpec {
   path: string;
   /** `umount -l` once the timeout is near, as an explicit last resort. */
@@ -23,16 +26,17 @@ export async function runUnmount(spec: UnmountSpec, ctx: KindContext): Promise<K
   }
   let lastError = '';
   let reported = false;
-  while (!ctx.signal.aborted) {
-    const r = await run(['umount', spec.path]);
+  // With lazy, the plain attempts stop early enough for umount -l to run within the timeout.
+  const tries = spec.lazy && ctx.beforeEnd ? ctx.beforeEnd(LAZY_RESERVE_MS) : ctx.signal;
+  while (!tries.aborted) {
+    const r = await run(['umount', spec.path], tries);
     if (r.code === 0 && !isMountPoint(spec.path)) return ctx.log(`unmounted ${spec.path}`), { ok: true };
     lastError = r.output.trim().split('\n')[0] || `umount exited ${r.code}`;
     if (!reported && /busy/i.test(lastError)) {
       reported = true;
       for (const h of holders(spec.path)) ctx.log(`busy: pid ${h.pid} (${h.command}) holds ${h.paths.join(', ')}`);
     }
-    if (spec.lazy && ctx.deadlineNear?.()) break;
-    if (!(await delay(RETRY_MS, ctx.signal))) break;
+    if (!(await delay(RETRY_MS, tries))) break;
   }
   if (spec.lazy) {
     const r = await run(['umount', '-l', spec.path]);
