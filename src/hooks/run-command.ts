@@ -1,5 +1,5 @@
 import { expand } from '../config/expand.js';
-import { KILL_WAIT_MS } from '../plan/budget.js';
+import { OUTPUT_DRAIN_MS, TASK_KILL_WAIT_MS } from '../plan/budget.js';
 import type { CommandTask } from '../plan/types.js';
 import type { ExitStatus, TaskProcess } from '../process/ports.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
@@ -7,9 +7,6 @@ import { readLines } from './output.js';
 
 /** Lines of one attempt's output that are logged; past this they are counted, so a chatty task cannot flood the logs. */
 export const MAX_LOGGED_LINES = 10_000;
-/** After a task's exit, how long its output may keep arriving before the result is logged. */
-const OUTPUT_DRAIN_MS = 200;
-
 
 /**
  * One attempt of a run or shell task, to its exit or to `limitMs`, when its whole process group is SIGKILLed.
@@ -38,7 +35,7 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const timedOut = status === undefined;
   if (status === undefined) {
     if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);
-    const wait = clock.delay(KILL_WAIT_MS);
+    const wait = clock.delay(TASK_KILL_WAIT_MS);
     status = (await Promise.race([child.exited, wait.promise.then((): ExitStatus => ({}))])) ?? {};
     wait.cancel();
   }

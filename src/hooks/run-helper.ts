@@ -1,8 +1,7 @@
+import { TASK_KILL_WAIT_MS } from '../plan/budget.js';
 import type { Timer } from '../process/ports.js';
 import type { TaskPorts } from './attempt.js';
 
-/** After SIGKILL, how long a helper may take to be reaped; one stuck in uninterruptible sleep is left to the reaper. */
-const HELPER_KILL_WAIT_MS = 200;
 
 export interface HelperResult {
   /** Undefined when it was killed at the task's timeout or could not run. */
@@ -26,7 +25,7 @@ export async function runHelper(argv: readonly string[], env: Record<string, str
   const givenUp = new Promise<undefined>((resolve) => {
     onAbort = () => {
       if (child.pid !== undefined) ports.processes.kill(child.pid, 'SIGKILL', true);
-      killed = ports.clock.delay(HELPER_KILL_WAIT_MS);
+      killed = ports.clock.delay(TASK_KILL_WAIT_MS);
       void killed.promise.then(() => resolve(undefined));
     };
   });

@@ -7,9 +7,22 @@ export const KILL_WAIT_MS = 2000;
 /** Kept free at the end of a grace period for hookvisor's own exit and the orchestrator's jitter. */
 export const GRACE_MARGIN_MS = 500;
 
-/** A task's worst case: every attempt to its timeout, and the delays between them. */
-export function worstCaseMs(t: Pick<PlannedTask, 'timeoutMs' | 'retries' | 'retryDelayMs'>): number {
-  return t.timeoutMs * (t.retries + 1) + t.retryDelayMs * t.retries;
+/** After a task's process is SIGKILLed at its timeout: how long it may take to be reaped before the task moves on. */
+export const TASK_KILL_WAIT_MS = 200;
+
+/** After a task's process ended: how long its output may keep arriving before the result is logged. */
+export const OUTPUT_DRAIN_MS = 200;
+
+/** How far past its timeout an attempt that runs a program can go: the kill, the wait for it, its last output. */
+export const ATTEMPT_OVERRUN_MS = TASK_KILL_WAIT_MS + OUTPUT_DRAIN_MS;
+
+/** The kinds whose timeout ends in SIGKILL to a process (sleep, http and waitFor just stop). */
+const KILLS = new Set<PlannedTask['kind']>(['run', 'shell', 'unmount', 'cryptClose', 'detachLoop']);
+
+/** A task's worst case: every attempt to its timeout and past it by the kill, and the delays between them. */
+export function worstCaseMs(t: Pick<PlannedTask, 'kind' | 'timeoutMs' | 'retries' | 'retryDelayMs'>): number {
+  const attempt = t.timeoutMs + (KILLS.has(t.kind) ? ATTEMPT_OVERRUN_MS : 0);
+  return attempt * (t.retries + 1) + t.retryDelayMs * t.retries;
 }
 
 const sum = (tasks: readonly PlannedTask[]) => tasks.reduce((total, t) => total + worstCaseMs(t), 0);

@@ -35,16 +35,16 @@ describe('dry-run shows every task kind and option', () => {
         '  1. unmount: umount /mnt\n       timeout 2s, on failure continue, retries 2 every 500ms, when always',
         '  2. report\n       timeout 30s, on failure continue, when failure, as user nobody (uid 65534, gid 65534, groups 65534)',
         '  3. wait for /run/lock to be gone\n       timeout 30s, on failure continue, when always',
-        // postStop: 2s x 3 + 2 x 500ms, 30s, 30s = 1m7s, reserved; SIGKILL by 90 - 0.5 - 67 - 2 = 20.5s.
-        'Worst-case stop: 1m29.5s = preStop 20.5s + wait 0ms + after SIGKILL 2s + postStop 1m7s',
-        "Grace period 1m30s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +20.5s at the latest",
-        '  preStop cut from 42s to 20.5s',
+        // postStop: (2s + 400ms) x 3 + 2 x 500ms, 30s + 400ms, 30s = 1m8.6s, reserved; SIGKILL by 90 - 0.5 - 68.6 - 2 = 18.9s.
+        'Worst-case stop: 1m29.5s = preStop 18.9s + wait 0ms + after SIGKILL 2s + postStop 1m8.6s',
+        "Grace period 1m30s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +18.9s at the latest",
+        '  preStop cut from 42s to 18.9s',
         '  wait for main cut from 5s to 0ms',
       ]) {
         expect(r.stdout).toContain(line);
       }
       expect(r.stdout).toMatch(/^preStop {3}[█·│]+ {2}\+0ms sleep 2s$/m);
-      expect(r.stdout).toMatch(/^postStop {2}[█·│]+ {2}\+22.5s unmount \(3 attempts\)$/m);
+      expect(r.stdout).toMatch(/^postStop {2}[█·│]+ {2}\+20.9s unmount \(3 attempts\)$/m);
       expect(r.stdout).toMatch(/^deadline {2} +│ 1m30s: the orchestrator's SIGKILL$/m);
       expect(r.stdout).not.toContain('s3cret');
     } finally {

@@ -86,13 +86,14 @@ describe('dry-run', () => {
         '  2. report: sh -c "echo \\"main stopped: reason=$HOOKVISOR_STOP_REASON code=$HOOKVISOR_EXIT_CODE signal=$HOOKVISOR_EXIT_SIGNAL\\""',
         '       timeout 30s, on failure continue, when always',
         "exit      main's status: its exit code, or 128+N when signal N ended it",
-        'Worst-case stop: 1m17s = preStop 5s + wait 10s + after SIGKILL 2s + postStop 1m',
+        // Each shell or run attempt counts 400ms past its timeout: SIGKILL, the wait for it, its last output.
+        'Worst-case stop: 1m18.2s = preStop 5.4s + wait 10s + after SIGKILL 2s + postStop 1m800ms',
         /^preStop   █+·+  \+0ms drain$/,
-        /^wait      ·+█+·+  \+5s SIGTERM to main, wait up to 10s$/,
-        /^SIGKILL   ·+█+·+  \+15s if anything is left; wait up to 2s$/,
-        /^postStop  ·+█+·+  \+17s release the volume$/,
-        /^postStop  ·+█+·?  \+47s report$/,
-        /^exit +▲ \+1m17s at the latest$/,
+        /^wait      ·+█+·+  \+5.4s SIGTERM to main, wait up to 10s$/,
+        /^SIGKILL   ·+█+·+  \+15.4s if anything is left; wait up to 2s$/,
+        /^postStop  ·+█+·+  \+17.4s release the volume$/,
+        /^postStop  ·+█+·?  \+47.8s report$/,
+        /^exit +▲ \+1m18.2s at the latest$/,
       ]);
       expect(readdirSync(dir)).toEqual([]);
     }));
@@ -130,14 +131,14 @@ describe('dry-run', () => {
         `  3. sh -c "touch \\"$MARK_DIR/postStop\\""`,
         '       timeout 6s, on failure continue, when always, cwd /tmp',
         // when: exit tasks do not run after a stop signal, so they are not part of the worst case.
-        'Worst-case stop: 18s = preStop 3s + wait 3s + after SIGKILL 2s + postStop 10s',
+        'Worst-case stop: 19.6s = preStop 3.8s + wait 3s + after SIGKILL 2s + postStop 10.8s',
         /  \+0ms first$/,
-        /  \+1s sh .*mark\.sh preStop 2$/,
-        /  \+3s SIGINT to main, wait up to 3s$/,
-        /  \+6s if anything is left; wait up to 2s$/,
-        /  \+8s sh .*mark\.sh code=\$\{HOOKVISOR_EXIT_CODE\}$/,
-        /  \+12s touch "\$MARK_DIR\/postStop"$/,
-        /▲ \+18s at the latest$/,
+        /  \+1.4s sh .*mark\.sh preStop 2$/,
+        /  \+3.8s SIGINT to main, wait up to 3s$/,
+        /  \+6.8s if anything is left; wait up to 2s$/,
+        /  \+8.8s sh .*mark\.sh code=\$\{HOOKVISOR_EXIT_CODE\}$/,
+        /  \+13.2s touch "\$MARK_DIR\/postStop"$/,
+        /▲ \+19.6s at the latest$/,
       ]);
     }));
 

@@ -76,11 +76,11 @@ describe('grace period', () => {
       const hooks = writeFile(dir, 'hooks.yaml', 'stop: { gracePeriod: 3s }\nhooks:\n  postStop:\n    - { run: ["true"], timeout: 2s, retries: 1, retryDelay: 1s }\n');
       const dry = await runHookvisor(['dry-run', '--hooks', hooks]);
       expect(dry.code).toBe(2);
-      expect(dry.stderr).toContain(`hookvisor: ${hooks}: stop budget: postStop needs up to 5s, plus 2s after SIGKILL and a 500ms margin: 7.5s, more than the 3s grace period.`);
-      expect(dry.stdout).toContain('ERROR: postStop needs up to 5s');
+      expect(dry.stderr).toContain(`hookvisor: ${hooks}: stop budget: postStop needs up to 5.8s, plus 2s after SIGKILL and a 500ms margin: 8.3s, more than the 3s grace period.`);
+      expect(dry.stdout).toContain('ERROR: postStop needs up to 5.8s');
       const run = await runHookvisor(['--hooks', hooks, '--', 'true']);
       expect(run.code).toBe(0);
-      expect(eventsNamed(run.events, 'budget.problem')).toEqual([expect.objectContaining({ level: 40, problem: expect.stringContaining('7.5s, more than the 3s grace period') })]);
+      expect(eventsNamed(run.events, 'budget.problem')).toEqual([expect.objectContaining({ level: 40, problem: expect.stringContaining('8.3s, more than the 3s grace period') })]);
     } finally {
       cleanup();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBudget, GRACE_MARGIN_MS, worstCaseMs } from '../../../src/plan/budget.js';
+import { ATTEMPT_OVERRUN_MS, computeBudget, GRACE_MARGIN_MS, worstCaseMs } from '../../../src/plan/budget.js';
 import type { PlannedTask, StopPlan } from '../../../src/plan/types.js';
 
 const task = (timeoutMs: number, retries = 0, retryDelayMs = 1000, when: PlannedTask['when'] = 'always') =>
@@ -10,6 +10,12 @@ describe('worstCaseMs', () => {
   it('counts every attempt and the delays between them', () => {
     expect(worstCaseMs(task(10_000))).toBe(10_000);
     expect(worstCaseMs(task(10_000, 2, 1500))).toBe(33_000);
+  });
+
+  it('adds what an attempt that runs a program can take past its timeout: SIGKILL, the wait for it, its last output', () => {
+    for (const kind of ['run', 'shell', 'unmount', 'cryptClose', 'detachLoop'] as const) expect(worstCaseMs({ kind, timeoutMs: 2000, retries: 2, retryDelayMs: 500 }), kind).toBe(3 * (2000 + ATTEMPT_OVERRUN_MS) + 2 * 500);
+    for (const kind of ['sleep', 'http', 'waitFor'] as const) expect(worstCaseMs({ kind, timeoutMs: 2000, retries: 0, retryDelayMs: 500 }), kind).toBe(2000);
+    expect(ATTEMPT_OVERRUN_MS).toBe(400);
   });
 });
 

@@ -64,7 +64,8 @@ describe('buildPlan', () => {
 
   it('budgets the worst case: preStop, timeout, kill wait, and postStop tasks that can run after a signal', () => {
     const plan = planOf('stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n');
-    expect(plan.budget).toEqual({ preStopMs: 3000, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3000, totalMs: 11_000 + KILL_WAIT_MS, marginMs: 0, cuts: [] });
+    // Each run attempt can end 400ms past its timeout (SIGKILL, the wait for it, its last output).
+    expect(plan.budget).toEqual({ preStopMs: 3800, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3400, totalMs: 12_200 + KILL_WAIT_MS, marginMs: 0, cuts: [] });
   });
 
   it('names file, line, column and key of every unset variable', () => {

@@ -17,23 +17,25 @@ describe('renderPlan', () => {
     expect(text).toContain('  1. umount /mnt\n       timeout 2s, on failure abort, when signal');
     expect(text).toContain("send SIGINT to main's process group");
     expect(text).toContain('wait up to 4s');
-    expect(text).toContain('Worst-case stop: 8.5s = preStop 500ms + wait 4s + after SIGKILL 2s + postStop 2s');
-    expect(text).toContain(`preStop   ████${'·'.repeat(57)}  +0ms echo drain`);
-    expect(text).toContain(`wait      ${'·'.repeat(4)}${'█'.repeat(28)}${'·'.repeat(29)}  +500ms SIGINT to main, wait up to 4s`);
-    expect(text).toContain(`SIGKILL   ${'·'.repeat(32)}${'█'.repeat(14)}${'·'.repeat(15)}  +4.5s if anything is left`);
-    expect(text).toContain(`postStop  ${'·'.repeat(46)}${'█'.repeat(14)}·  +6.5s umount /mnt`);
-    expect(text).toContain(`exit      ${' '.repeat(60)}▲ +8.5s at the latest`);
+    // A run or shell attempt can end 400ms past its timeout: SIGKILL, the wait for it, its last output.
+    expect(text).toContain('Worst-case stop: 9.3s = preStop 900ms + wait 4s + after SIGKILL 2s + postStop 2.4s');
+    expect(text).toContain(`preStop   ${'█'.repeat(6)}${'·'.repeat(55)}  +0ms echo drain`);
+    expect(text).toContain(`wait      ${'·'.repeat(6)}${'█'.repeat(26)}${'·'.repeat(29)}  +900ms SIGINT to main, wait up to 4s`);
+    expect(text).toContain(`SIGKILL   ${'·'.repeat(32)}${'█'.repeat(13)}${'·'.repeat(16)}  +4.9s if anything is left`);
+    expect(text).toContain(`postStop  ${'·'.repeat(45)}${'█'.repeat(15)}·  +6.9s umount /mnt`);
+    expect(text).toContain(`exit      ${' '.repeat(60)}▲ +9.3s at the latest`);
     expect(text).not.toContain('deadline');
   });
 
   it('marks the grace deadline and says what it cut, or why the budget cannot fit', () => {
-    const { config } = loadConfigText('h.yaml', 'stop: { timeout: 10s, gracePeriod: 15s }\nhooks:\n  preStop: [{ name: drain, sleep: 5s }]\n  postStop: [{ run: [umount, /var/lib/osd], timeout: 2s, retries: 2, retryDelay: 500ms }]\n');
+    const { config } = loadConfigText('h.yaml', 'stop: { timeout: 10s, gracePeriod: 17s }\nhooks:\n  preStop: [{ name: drain, sleep: 5s }]\n  postStop: [{ run: [umount, /var/lib/osd], timeout: 2s, retries: 2, retryDelay: 500ms }]\n');
     const text = renderPlan(buildPlan(config, ['daemon'], {}));
-    expect(text).toContain("Grace period 15s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +5.5s at the latest");
-    expect(text).toContain('  wait for main cut from 10s to 500ms');
-    expect(text).toContain(`postStop  ${'·'.repeat(30)}${'█'.repeat(28)}··│  +7.5s umount /var/lib/osd (3 attempts)`);
-    expect(text).toContain(`deadline  ${' '.repeat(60)}│ 15s: the orchestrator's SIGKILL`);
+    // postStop: 3 × (2s + 400ms past the timeout) + 2 × 500ms = 8.2s, reserved with the 500ms margin before 17s.
+    expect(text).toContain("Grace period 17s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +6.3s at the latest");
+    expect(text).toContain('  wait for main cut from 10s to 1.3s');
+    expect(text).toContain(`postStop  ${'·'.repeat(29)}${'█'.repeat(29)}··│  +8.3s umount /var/lib/osd (3 attempts)`);
+    expect(text).toContain(`deadline  ${' '.repeat(60)}│ 17s: the orchestrator's SIGKILL`);
     const tight = loadConfigText('h.yaml', 'stop: { gracePeriod: 3s }\nhooks:\n  postStop: [{ run: [x], timeout: 2s }]\n');
-    expect(renderPlan(buildPlan(tight.config, ['daemon'], {}))).toContain('ERROR: postStop needs up to 2s, plus 2s after SIGKILL and a 500ms margin: 4.5s, more than the 3s grace period.');
+    expect(renderPlan(buildPlan(tight.config, ['daemon'], {}))).toContain('ERROR: postStop needs up to 2.4s, plus 2s after SIGKILL and a 500ms margin: 4.9s, more than the 3s grace period.');
   });
 });
