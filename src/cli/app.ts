@@ -12,7 +12,7 @@ import { recordingLogger, type StopReport } from '../report/recorder.js';
 import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
 import { setupPid1 } from '../pid1/setup.js';
-import { asUser } from '../process/as-user.js';
+import { asUser, userEnv } from '../process/as-user.js';
 import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
 import { ownedPids, realClock, realProcesses } from '../process/real.js';
@@ -100,7 +100,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const processes: ProcessPort = { ...realProcesses, leftovers };
     // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
-    if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), env);
+    if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid);
       const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });

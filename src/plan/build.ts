@@ -6,7 +6,7 @@ import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget, KILL_WAIT_MS } from './budget.js';
-import { planTask, type At, type UserResolver } from './plan-task.js';
+import { homeUnlessSet, planTask, type At, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
 export { KILL_WAIT_MS } from './budget.js';
@@ -45,15 +45,17 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
 
   const command = argv.length > 0 ? [...argv] : config.main?.command?.map((a, i) => at(['main', 'command', i], () => expand(a, lookup), a));
   const mainUser = config.main?.user;
-  const user = mainUser !== undefined && opts.resolveUser ? at(['main', 'user'], () => opts.resolveUser!(mainUser), undefined) : undefined;
+  // A HOME in the file's env is meant for every process, those run as a user too.
+  const resolveUser = opts.resolveUser && ((spec: string) => homeUnlessSet(opts.resolveUser!(spec), fileEnv));
+  const user = mainUser !== undefined && resolveUser ? at(['main', 'user'], () => resolveUser(mainUser), undefined) : undefined;
   const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user } : undefined;
 
   const tasks = {} as Plan['tasks'];
   for (const phase of PHASES) {
-    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, opts.resolveUser));
+    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, resolveUser));
   }
   const { signals, group, gracePeriod } = config.stop;
-  const on = planSignalTasks(config, signals, lookup, at, opts.resolveUser);
+  const on = planSignalTasks(config, signals, lookup, at, resolveUser);
   at(['stop', 'escalation'], () => checkLadder(config.stop), undefined);
   const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
   const stateDir = config.state === undefined ? undefined : at(['state'], () => absolute(expand(config.state!, lookup)), config.state);

@@ -67,8 +67,15 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     argv,
     name: task.name ?? (task.run ? argv.map(displayArg).join(' ') : task.shell!),
     cwd: task.cwd === undefined ? undefined : at([...path, 'cwd'], () => expand(task.cwd!, lookup), task.cwd),
-    user: task.user === undefined || !resolveUser ? undefined : at([...path, 'user'], () => resolveUser(task.user!), undefined),
+    user: task.user === undefined || !resolveUser ? undefined : at([...path, 'user'], () => homeUnlessSet(resolveUser(task.user!), common.env), undefined),
   };
+}
+
+/** A HOME the hooks file gives wins over the user's own. */
+export function homeUnlessSet(user: PlannedUser, env: Record<string, string>): PlannedUser {
+  if (!('HOME' in env)) return user;
+  const { home: _, ...rest } = user;
+  return rest;
 }
 
 function checkShellVariables(script: string, lookup: Lookup): void {

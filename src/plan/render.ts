@@ -90,4 +90,4 @@ function renderBudget(plan: Plan): string[] {
   return out;
 }
 
-export const userText = (u: PlannedUser) => `user ${u.spec} (uid ${u.uid}, gid ${u.gid}, groups ${u.groups.join(',') || 'none'})`;
+export const userText = (u: PlannedUser) => `user ${u.spec} (uid ${u.uid}, gid ${u.gid}, groups ${u.groups.join(',') || 'none'}${u.home === undefined ? '' : `, HOME ${u.home}`})`;

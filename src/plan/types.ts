@@ -23,6 +23,8 @@ export interface PlannedUser {
   uid: number;
   gid: number;
   groups: number[];
+  /** HOME for the process: the user's home from /etc/passwd, as `docker run --user` sets it; unset when the hooks file gives HOME. */
+  home?: string;
 }
 
 export interface HttpSpec {

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
-import { asUser } from './as-user.js';
+import { asUser, userEnv } from './as-user.js';
 import { leftoverProcesses, readProcTable } from './proc.js';
 
 /** Pids of tasks still running: their process trees are not main's leftovers. */
@@ -28,7 +28,7 @@ const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false
 export const realProcesses: ProcessPort = {
   async spawnMain(command, env, user) {
     const argv = asUser(command, user);
-    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, stdio: 'inherit' });
+    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), stdio: 'inherit' });
     if (sub.pid === undefined) {
       const result = await sub;
       throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
@@ -40,7 +40,7 @@ export const realProcesses: ProcessPort = {
 
   spawnTask(command, env, cwd, user) {
     const argv = asUser(command, user);
-    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env, cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
     const pid = sub.pid;
     own(sub, runningTasks);
     const onExit = new Promise<ExitStatus & { error?: string }>((resolve) => {

@@ -25,7 +25,7 @@ describe('dry-run shows every task kind and option', () => {
       const r = await runHookvisor(['dry-run', '--hooks', writeFile(dir, 'hooks.yaml', HOOKS)]);
       expect(r.code).toBe(0);
       for (const line of [
-        'main      daemon   (from the hooks file; as user nobody:100 (uid 65534, gid 100, groups 100))',
+        'main      daemon   (from the hooks file; as user nobody:100 (uid 65534, gid 100, groups 100, HOME /nonexistent))',
         'exit      remap 143 → 0',
         'on SIGHUP: run these tasks, then forward SIGHUP to main',
         'on SIGUSR2: run these tasks (SIGUSR2 is not forwarded)',
@@ -33,7 +33,7 @@ describe('dry-run shows every task kind and option', () => {
         '  2. http POST http://127.0.0.1:8080/drain expecting 200 or 202\n       timeout 30s, on failure continue',
         '  3. wait for 127.0.0.1:6800 to be closed\n       timeout 10s, on failure continue',
         '  1. unmount: umount /mnt\n       timeout 2s, on failure continue, retries 2 every 500ms, when always',
-        '  2. report\n       timeout 30s, on failure continue, when failure, as user nobody (uid 65534, gid 65534, groups 65534)',
+        '  2. report\n       timeout 30s, on failure continue, when failure, as user nobody (uid 65534, gid 65534, groups 65534, HOME /nonexistent)',
         '  3. wait for /run/lock to be gone\n       timeout 30s, on failure continue, when always',
         // postStop: (2s + 400ms) x 3 + 2 x 500ms, 30s + 400ms, 30s = 1m8.6s, reserved; SIGKILL by 90 - 0.5 - 68.6 - 2 = 18.9s.
         'Worst-case stop: 1m29.5s = preStop 18.9s + wait 0ms + after SIGKILL 2s + postStop 1m8.6s',

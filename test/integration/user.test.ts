@@ -35,6 +35,33 @@ describe.skipIf(!root)('user:', () => {
     }
   });
 
+  it("sets HOME to the user's home from /etc/passwd, as docker run --user does, unless the hooks file gives HOME", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const mark = `${dir}/marks`;
+      chmodSync(dir, 0o755);
+      writeFileSync(mark, '');
+      chmodSync(mark, 0o666);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `main: { user: nobody }\nhooks:\n  postStop:\n    - { shell: 'echo "task $HOME" >> "$MARK"', user: nobody }\n    - { shell: 'echo "own $HOME" >> "$MARK"', user: nobody, env: { HOME: /tmp } }\n    - { shell: 'echo "root $HOME" >> "$MARK"' }\n`,
+      );
+      const r = await runHookvisor(['--hooks', hooks, '--', 'sh', '-c', 'echo "main $HOME" >> "$MARK"'], { env: { MARK: mark, HOME: '/root' } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main /nonexistent', 'task /nonexistent', 'own /tmp', 'root /root']);
+      const dry = await runHookvisor(['dry-run', '--hooks', hooks, '--', 'true']);
+      expect(dry.stdout).toContain('as user nobody (uid 65534, gid 65534, groups 65534, HOME /nonexistent)');
+      // A HOME in the file's env is for every process.
+      const fileHome = writeFile(dir, 'home.yaml', `env: { HOME: /srv }\nmain: { user: nobody }\n`);
+      writeFileSync(mark, '');
+      expect((await runHookvisor(['--hooks', fileHome, '--', 'sh', '-c', 'echo "main $HOME" >> "$MARK"'], { env: { MARK: mark } })).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main /srv']);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('refuses an unknown user before starting anything, naming file, line and key', async () => {
     const { dir, cleanup } = tempDir();
     try {
