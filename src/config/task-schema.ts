@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { argv, duration, envMap, text, user } from './schema-parts.js';
 
 const http = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).describe('The URL to call, such as http://127.0.0.1:8080/drain.'),
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    // fetch refuses such URLs, and a password there would show in dry-run, logs and the report.
+    .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), { error: 'a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic ${CREDENTIALS}"' })
+    .describe('The URL to call, such as http://127.0.0.1:8080/drain; no user or password in it (use headers).'),
   method: z.string().regex(/^[A-Za-z]+$/).prefault('GET').transform((m) => m.toUpperCase()).describe('Default GET.'),
   headers: z.record(z.string(), text).prefault({}).describe('Request headers. Default none. Values are never logged.'),
   body: z.string().optional().describe('Request body. Default none.'),

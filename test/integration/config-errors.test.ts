@@ -111,6 +111,11 @@ const cases: Case[] = [
     errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop`],
   },
   {
+    name: 'an http URL with a password (fetch refuses it, and it would show in dry-run and the logs)',
+    text: `${PRE}    - http: { url: "http://admin:s3cret@127.0.0.1:8080/drain" }\n`,
+    errors: (f) => [`${f}:4:20: hooks.preStart[1].http.url: a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic \${CREDENTIALS}"`],
+  },
+  {
     name: 'unknown signal',
     text: `${PRE}stop:\n  signals: [SIGTERM, SIGFOO]\n`,
     errors: (f) => [`${f}:5:22: stop.signals[1]: unknown signal "SIGFOO"`],

@@ -7,7 +7,6 @@ const PREVIEW_BYTES = 4096;
 
 /** Kubernetes' httpGet hook, any method: a drain or shutdown endpoint. Header values are never logged. */
 export async function runHttp(spec: HttpSpec, ctx: KindContext): Promise<KindResult> {
-  const shown = redact(spec.url);
   const headers = new Headers();
   for (const [name, value] of Object.entries(spec.headers)) {
     try {
@@ -23,10 +22,10 @@ export async function runHttp(spec: HttpSpec, ctx: KindContext): Promise<KindRes
   try {
     response = await fetch(spec.url, { method: spec.method, headers, body: spec.body, signal: ctx.signal, redirect: 'manual' });
   } catch (err) {
-    return { ok: false, error: ctx.signal.aborted ? `timed out calling ${shown}` : describeFetchError(err) };
+    return { ok: false, error: ctx.signal.aborted ? `timed out calling ${spec.url}` : describeFetchError(err) };
   }
   const first = await firstLine(response);
-  ctx.log(`${spec.method} ${shown} -> ${response.status}${first ? `: ${first}` : ''}`);
+  ctx.log(`${spec.method} ${spec.url} -> ${response.status}${first ? `: ${first}` : ''}`);
   const ok = spec.expectStatus ? spec.expectStatus.includes(response.status) : response.status >= 200 && response.status < 300;
   return ok ? { ok } : { ok, error: `expected status ${spec.expectStatus?.join(' or ') ?? '2xx'}, got ${response.status}` };
 }
@@ -54,19 +53,6 @@ async function firstLine(response: Response): Promise<string> {
   return line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line;
 }
 
-/** The URL without a user or password, for logs and errors. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.username && !u.password) return url;
-    u.username = '';
-    u.password = '';
-    return u.href;
-  } catch {
-    return url;
-  }
-}
-
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   switch (cause?.code) {
@@ -76,7 +62,7 @@ function describeFetchError(err: unknown): string {
     case 'EAI_AGAIN': return 'host not found';
     case 'UND_ERR_SOCKET': return 'connection closed without a response';
   }
-  // fetch's own message for a URL with credentials quotes it whole.
+  // fetch's own message for a URL with credentials quotes it whole (the schema refuses such URLs first).
   if (err instanceof TypeError && /credentials/.test(err.message)) return 'a URL with a user or password is not allowed';
   return cause?.message ?? (err as Error).message ?? String(err);
 }
