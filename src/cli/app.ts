@@ -37,6 +37,8 @@ export interface CliIo {
   uid: number;
   /** Colour pretty logs (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
+  /** Told the run's logger once there is one, so errors caught outside the lifecycle are logged in its format. */
+  onLogger?(logger: Logger): void;
 }
 
 /** Set by the bundler; the tsc build reads package.json instead. */
@@ -87,6 +89,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const base = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
     const recorder = plan.reportPath ? recordingLogger(base, plan) : undefined;
     const logger = recorder?.logger ?? base;
+    io.onLogger?.(logger);
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });

@@ -12,9 +12,15 @@ const childSignals = installSignals(process, ['SIGCHLD']);
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { runCli } = await import('./app.js');
 const { writeStderr } = await import('../log/logger.js');
+type Logger = import('../log/logger.js').Logger;
 
-// An unexpected error must not end PID 1 before postStop: say what happened and keep supervising.
-const report = (err: unknown) => writeStderr(`${JSON.stringify({ level: 50, event: 'internal.error', during: 'callback', error: String((err as Error)?.stack ?? err) })}\n`);
+// An unexpected error must not end PID 1 before postStop: say what happened, in the run's log format once there is one, and keep supervising.
+let logger: Logger | undefined;
+const report = (err: unknown) => {
+  const event = { event: 'internal.error', during: 'callback', error: String((err as Error)?.stack ?? err) } as const;
+  if (logger) logger.log(event);
+  else writeStderr(`${JSON.stringify({ level: 50, ...event })}\n`);
+};
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
@@ -29,6 +35,7 @@ const code = await runCli({
   uid: process.getuid?.() ?? -1,
   // isatty(2), not process.stderr: that getter would make a piped stderr non-blocking.
   color: isatty(2) && !process.env.NO_COLOR,
+  onLogger: (l) => (logger = l),
 });
 signals.dispose();
 childSignals.dispose();

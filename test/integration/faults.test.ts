@@ -6,6 +6,18 @@ import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, wi
 afterEach(killLeftovers);
 
 describe('faults and load', () => {
+  it('an uncaught exception is logged in the run\'s log format: a pretty line with --log-format pretty, not raw JSON', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`);
+      const hv = startHookvisor(['--log-format', 'pretty', '--hooks', hooks, '--', 'sh', '-c', 'echo READY; exec sleep 1000'], { env: { MARK: mark, NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` } });
+      await hv.waitFor(/internal error during callback: Error: injected fault in hook output handling/, 'stderr');
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(143);
+      expect(hv.stderr).not.toContain('"event":"internal.error"');
+      expect(readMarks(mark)).toEqual(['postStop signal']);
+    }));
+
   it('main and tasks inherit no file descriptor beyond 0, 1 and 2', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('report-ids.sh')}, task]\n`);
