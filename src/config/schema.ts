@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argv, duration, envMap, signal, user } from './schema-parts.js';
 import { postStopTask, task } from './task-schema.js';
 

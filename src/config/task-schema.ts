@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argv, duration, envMap, text, user } from './schema-parts.js';
 
 const http = z.strictObject({
