@@ -2,14 +2,10 @@ import * as z from 'zod';
 import { argv, duration, envMap, text, user } from './schema-parts.js';
 
 const http = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-    // fetch refuses such URLs, and a password there would show in dry-run, logs and the report.
-    .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), { error: 'a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic ${CREDENTIALS}"' })
-    .describe('The URL to call, such as http://127.0.0.1:8080/drain; no user or password in it (use headers).'),
+  url: z.string().min(1).describe('The URL to call, such as http://127.0.0.1:8080/drain; ${VAR} is expanded; no user or password in it (use a header).'),
   method: z.string().regex(/^[A-Za-z]+$/).prefault('GET').transform((m) => m.toUpperCase()).describe('Default GET.'),
-  headers: z.record(z.string(), text).prefault({}).describe('Request headers. Default none. Values are never logged.'),
-  body: z.string().optional().describe('Request body. Default none.'),
+  headers: z.record(z.string(), text).prefault({}).describe('Request headers, ${VAR} expanded in their values. Default none. Values are never logged.'),
+  body: z.string().optional().describe('Request body, ${VAR} expanded. Default none.'),
   expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional().describe('Status or statuses that count as success. Default any 2xx.'),
 });
 

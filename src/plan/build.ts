@@ -6,6 +6,7 @@ import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget, KILL_WAIT_MS } from './budget.js';
+import { masked } from './secrets.js';
 import { homeUnlessSet, planTask, type At, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
@@ -48,7 +49,9 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   // A HOME in the file's env is meant for every process, those run as a user too.
   const resolveUser = opts.resolveUser && ((spec: string) => homeUnlessSet(opts.resolveUser!(spec), fileEnv));
   const user = mainUser !== undefined && resolveUser ? at(['main', 'user'], () => resolveUser(mainUser), undefined) : undefined;
-  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user } : undefined;
+  // Only what the hooks file expands is masked: a command line is the caller's own, shown as given.
+  const shownArgv = argv.length > 0 ? command : config.main?.command?.map((a) => shownArg(a, lookup));
+  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user, shownArgv: shownArgv! } : undefined;
 
   const tasks = {} as Plan['tasks'];
   for (const phase of PHASES) {
@@ -106,6 +109,14 @@ function signalKey(key: string, stopSignals: readonly SignalName[]): SignalName 
   if (!signal || !RELAYED_SIGNALS.includes(signal)) throw new Error(`"${key}" is not a signal hookvisor can catch (${RELAYED_SIGNALS.join(', ')})`);
   if (stopSignals.includes(signal)) throw new Error(`${signal} is a stop signal: put its tasks in hooks.preStop`);
   return signal;
+}
+
+function shownArg(template: string, lookup: Lookup): string {
+  try {
+    return expand(template, masked(lookup));
+  } catch {
+    return template;
+  }
 }
 
 function absolute(path: string): string {

@@ -3,6 +3,8 @@ import type { PostStopTaskConfig, TaskConfig } from '../config/schema.js';
 import type { KeyPath } from '../config/yaml-source.js';
 import type { SignalName } from '../signals/names.js';
 import { describeAction, type DistributiveOmit } from './describe.js';
+import { planHttp } from './plan-http.js';
+import { masked } from './secrets.js';
 import { RUNTIME_VARIABLES, type Phase, type PlannedTask, type PlannedUser } from './types.js';
 
 /** Runs `fn`; a thrown problem is recorded against `path` and `fallback` stands in. */
@@ -37,10 +39,7 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
   } as const;
   const named = <T extends DistributiveOmit<PlannedTask, 'name'>>(t: T) => ({ ...t, name: task.name ?? describeAction(t) }) as PlannedTask;
   if (task.sleep !== undefined) return named({ ...common, kind: 'sleep', sleepMs: task.sleep });
-  if (task.http) {
-    const { url, method, headers, body, expectStatus } = task.http;
-    return named({ ...common, kind: 'http', http: { url, method, headers, body, expectStatus: expectStatus === undefined ? undefined : [expectStatus].flat() } });
-  }
+  if (task.http) return named({ ...common, kind: 'http', http: planHttp(task.http, lookup, at, [...path, 'http']) });
   if (task.unmount !== undefined) {
     const path = at([...place.path, 'unmount'], () => expand(task.unmount!, lookup), task.unmount);
     return named({ ...common, kind: 'unmount', unmount: { path, lazy: task.lazy ?? false } });
@@ -53,8 +52,10 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     return named({ ...common, kind: 'waitFor', waitFor: { port: w.port, host: w.host, path: w.path, state, intervalMs: w.interval } });
   }
   let argv: string[];
+  let shownArgv: string[] | undefined;
   if (task.run) {
     argv = task.run.map((a, i) => at([...path, 'run', i], () => partialExpand(a, lookup, RUNTIME_VARIABLES), a));
+    shownArgv = task.run.map((a) => shown(a, lookup));
   } else {
     // sh expands ${VAR} itself from the environment: same values, and no way for a value to become shell syntax.
     const script = task.shell!;
@@ -65,7 +66,8 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     ...common,
     kind: task.run ? 'run' : 'shell',
     argv,
-    name: task.name ?? (task.run ? argv.map(displayArg).join(' ') : task.shell!),
+    shownArgv,
+    name: task.name ?? (shownArgv ? shownArgv.map(displayArg).join(' ') : task.shell!),
     cwd: task.cwd === undefined ? undefined : at([...path, 'cwd'], () => expand(task.cwd!, lookup), task.cwd),
     user: task.user === undefined || !resolveUser ? undefined : at([...path, 'user'], () => homeUnlessSet(resolveUser(task.user!), common.env), undefined),
   };
@@ -76,6 +78,15 @@ export function homeUnlessSet(user: PlannedUser, env: Record<string, string>): P
   if (!('HOME' in env)) return user;
   const { home: _, ...rest } = user;
   return rest;
+}
+
+/** A run argument for people: secret variables masked, run-time ones kept; as written when it cannot be expanded (that error is reported already). */
+function shown(template: string, lookup: Lookup): string {
+  try {
+    return partialExpand(template, masked(lookup), RUNTIME_VARIABLES);
+  } catch {
+    return template;
+  }
 }
 
 function checkShellVariables(script: string, lookup: Lookup): void {

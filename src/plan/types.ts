@@ -29,6 +29,8 @@ export interface PlannedUser {
 
 export interface HttpSpec {
   url: string;
+  /** The URL for people: secret-looking variables (secrets.ts) shown as ***. */
+  shownUrl: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
@@ -67,6 +69,8 @@ interface ProcessTask {
    * the rest is filled in when the task starts. shell: [/bin/sh, -c, script]; sh expands the script itself.
    */
   argv: string[];
+  /** run: `argv` for people, secret-looking variables (secrets.ts) shown as ***. */
+  shownArgv?: string[];
   cwd?: string;
   user?: PlannedUser;
 }
@@ -129,7 +133,7 @@ export interface SignalTasks {
 export interface Plan {
   hooksFile?: string;
   /** Undefined only for a dry-run without a command. */
-  main?: { argv: string[]; from: 'command line' | 'hooks file'; user?: PlannedUser };
+  main?: { argv: string[]; from: 'command line' | 'hooks file'; user?: PlannedUser; /** argv for people: secret-looking variables shown as ***. */ shownArgv: string[] };
   /** Environment of main: inherited plus the file's env. Tasks add their own env and HOOKVISOR_* on top. */
   env: Record<string, string>;
   /** Names of the variables the hooks file adds (values are never printed). */

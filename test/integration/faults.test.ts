@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
+import { CLI, eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -134,6 +136,38 @@ describe('main ending at awkward moments', () => {
 });
 
 describe('secrets', () => {
+  it('secret-looking variables are used as they are but shown as *** in the logs, dry-run and the report; http fields expand them', () =>
+    withDir(async ({ dir, mark }) => {
+      const port = await freePort();
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `env: { API_TOKEN: "\${TOKEN_FROM_ENV}" }
+report: \${WORK}/report.json
+main:
+  command: [node, ${fixture('http-recorder.mjs')}, "--token=\${API_TOKEN}"]
+hooks:
+  preStop:
+    - http: { url: "http://127.0.0.1:\${PORT}/drain?token=\${API_TOKEN}", method: POST, headers: { Authorization: "Bearer \${API_TOKEN}" }, body: "osd \${OSD_ID}" }
+  postStop:
+    - run: [sh, -c, 'echo "post $1" >> "$MARK"', sh, "--token=\${API_TOKEN}"]
+`,
+      );
+      const env = { TOKEN_FROM_ENV: 's3cr3t-value', PORT: String(port), OSD_ID: '7', MARK: mark, WORK: dir };
+      const hv = startHookvisor(['--log-level', 'debug', '--hooks', hooks], { env });
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main --token=s3cr3t-value', 'POST /drain?token=s3cr3t-value Bearer s3cr3t-value osd 7', 'post --token=s3cr3t-value']);
+      expect(eventsNamed(hv.events(), 'main.start')[0]!.command).toEqual(['node', fixture('http-recorder.mjs'), '--token=***']);
+      expect(eventsNamed(hv.events(), 'hook.end').map((e) => e.task)).toEqual([`http POST http://127.0.0.1:${port}/drain?token=***`, 'sh -c echo "post $1" >> "$MARK" sh --token=***']);
+      const dry = await runHookvisor(['dry-run', '--hooks', hooks], { env });
+      for (const text of [hv.stderr, dry.stdout, readFileSync(join(dir, 'report.json'), 'utf8')]) {
+        expect(text).not.toMatch(/s3cr3t/);
+        expect(text).toContain('***');
+      }
+    }));
+
   it('environment values never reach the logs, even at debug level', () =>
     withDir(async ({ dir }) => {
       const hooks = writeFile(dir, 'hooks.yaml', 'env: { TOKEN: "s3cr3t-file-value" }\nhooks:\n  preStart:\n    - { run: ["true"], env: { KEY: "s3cr3t-task-value" } }\n  postStop:\n    - shell: "test -n \\"$TOKEN$KEY$INHERITED\\""\n');
@@ -143,3 +177,13 @@ describe('secrets', () => {
       expect(hv.stderr).not.toMatch(/s3cr3t/);
     }));
 });
+
+/** A port that was free a moment ago, for a main that must listen where a task will call it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
