@@ -55,14 +55,6 @@ function writeReport(path: string, report: StopReport, logger: Logger): void {
   }
 }
 
-/** For dry-run: whether the next run would start with a recovery; a record that cannot be read counts as there. */
-function owedNow(dir: string): boolean {
-  try {
-    return readOwed(join(dir, OWED_FILE)) !== undefined;
-  } catch {
-    return true;
-  }
-}
 
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {
@@ -79,7 +71,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
     // A postStop that cannot fit its grace period is an error to fix before deploying, and a warning at run time.
     if (args.command === 'dry-run') {
-      io.stdout(renderPlan(plan, { owed: plan.stateDir === undefined ? undefined : owedNow(plan.stateDir) }));
+      io.stdout(renderPlan(plan, { owed: plan.stateDir === undefined ? undefined : readOwed(join(plan.stateDir, OWED_FILE)) !== undefined }));
       if (!plan.budget.problem) return 0;
       io.stderr(`hookvisor: ${args.hooks ?? '<command line>'}: stop budget: ${plan.budget.problem}\n`);
       return 2;

@@ -1,3 +1,4 @@
+import { overrunMs } from '../plan/budget.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
 import { runBuiltin } from './run-builtin.js';
@@ -19,7 +20,8 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   const { clock, logger } = ports;
   const started = clock.now();
   const env = { ...baseEnv, ...task.env, ...runtime };
-  const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now());
+  // An attempt can run past its limit by the kill (budget.ts): at a deadline, that must fit before it too.
+  const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now() - overrunMs(task.kind));
   let result: AttemptResult = { ok: false, timedOut: true, error: 'no time left in the grace period' };
   let attempts = 0;
   while (attempts <= task.retries && left() > 0) {

@@ -19,16 +19,19 @@ export const ATTEMPT_OVERRUN_MS = TASK_KILL_WAIT_MS + OUTPUT_DRAIN_MS;
 /** The kinds whose timeout ends in SIGKILL to a process (sleep, http and waitFor just stop). */
 const KILLS = new Set<PlannedTask['kind']>(['run', 'shell', 'unmount', 'cryptClose', 'detachLoop']);
 
+/** How far past its timeout one attempt of this kind can go. */
+export const overrunMs = (kind: PlannedTask['kind']) => (KILLS.has(kind) ? ATTEMPT_OVERRUN_MS : 0);
+
 /** A task's worst case: every attempt to its timeout and past it by the kill, and the delays between them. */
 export function worstCaseMs(t: Pick<PlannedTask, 'kind' | 'timeoutMs' | 'retries' | 'retryDelayMs'>): number {
-  const attempt = t.timeoutMs + (KILLS.has(t.kind) ? ATTEMPT_OVERRUN_MS : 0);
+  const attempt = t.timeoutMs + overrunMs(t.kind);
   return attempt * (t.retries + 1) + t.retryDelayMs * t.retries;
 }
 
 const sum = (tasks: readonly PlannedTask[]) => tasks.reduce((total, t) => total + worstCaseMs(t), 0);
 
-/** The postStop tasks that can run after a stop signal (when: exit ones cannot). */
-export const afterSignal = (postStop: readonly PlannedTask[]) => postStop.filter((t) => t.when !== 'exit');
+/** The postStop tasks that can run after a stop signal (when: exit and when: recovery ones cannot). */
+export const afterSignal = (postStop: readonly PlannedTask[]) => postStop.filter((t) => t.when !== 'exit' && t.when !== 'recovery');
 
 /**
  * Plans a stop after a signal. Without a grace period every part gets its configured time. With one,

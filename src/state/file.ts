@@ -21,14 +21,15 @@ export function fileState(dir: string, pid: number): StatePort {
   };
 }
 
-/** A file that is there but cannot be parsed still means postStop is owed: running it again is safe, skipping it is not. */
+/** A file that is there but cannot be read or parsed still means postStop is owed: running it again is safe, skipping it is not. */
 export function readOwed(path: string): Owed | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return { unreadable: (err as Error).message };
   }
   try {
     const record = JSON.parse(text) as OwedRecord;

@@ -18,17 +18,24 @@ function onState<T>(ports: SupervisorPorts, state: StatePort, during: 'read' | '
 /**
  * Lifecycle step 0: a run that was killed before its postStop finished (OOM, SIGKILL, node failure) left
  * a record; its postStop runs now, with HOOKVISOR_STOP_REASON=recovery, before anything starts.
+ * Returns whether it ran.
  */
-export async function recover(plan: Plan, ports: SupervisorPorts): Promise<void> {
+export async function recover(plan: Plan, ports: SupervisorPorts): Promise<boolean> {
   const state = ports.state;
-  if (!state) return;
+  if (!state) return false;
   const found = onState(ports, state, 'read', () => state.read());
-  if (!found.ok || !found.value) return;
+  if (!found.ok || !found.value) return false;
   const { record, unreadable } = found.value;
   ports.logger.log({ event: 'recovery.start', path: state.path, since: record?.since, previousPid: record?.pid, preStartCompleted: record?.preStartCompleted, unreadable });
-  const result = await runPostStop(plan, { reason: 'recovery' }, ports);
-  ports.logger.log({ event: 'recovery.end', failed: result.failed });
+  let failed = 0;
+  try {
+    failed = (await runPostStop(plan, { reason: 'recovery' }, ports)).failed;
+  } finally {
+    // Also after an internal error: the stop report's own tasks must not land in the recovery's list.
+    ports.logger.log({ event: 'recovery.end', failed });
+  }
   onState(ports, state, 'clear', () => state.clear());
+  return true;
 }
 
 /** Records that postStop is owed: before preStart starts (`preStartCompleted` false), and again once it ran to its end. */

@@ -18,9 +18,12 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
   const router = routeSignals(plan.stop, ports);
   try {
-    await guarded(ports, 'recovery', () => recover(plan, ports));
-    const stopped = await runUntilStopped(plan, plan.main.argv, ports, router);
-    if (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports))) settlePostStop(ports);
+    let recovered = false;
+    await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
+    // A stop signal during the recovery: its postStop has just run and nothing has started since.
+    const interrupted = recovered && router.stopRequested();
+    const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(plan, plan.main.argv, ports, router);
+    if (!interrupted && (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports)))) settlePostStop(ports);
     const exitCode = exitCodeOf(stopped, plan.exitRemap);
     ports.logger.log({ event: 'hookvisor.exit', exitCode, reason: stopped.reason });
     return exitCode;

@@ -145,7 +145,7 @@ describe('recovery, seen from outside', () => {
       const r = await runHookvisor(['--hooks', file, '--', 'sh', '-c', 'exit 5'], { env: { MARK: mark } });
       expect(r.code).toBe(5);
       expect(readMarks(mark)).toEqual(['exit']);
-      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['read', 50], ['write', 50], ['write', 50], ['clear', 50]]);
+      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['write', 50], ['write', 50], ['clear', 50]]);
     }));
 
   it('rejects a relative state directory before anything starts, naming line, column and key', () =>

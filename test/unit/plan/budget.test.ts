@@ -21,7 +21,8 @@ describe('worstCaseMs', () => {
 
 describe('computeBudget', () => {
   it('without a grace period gives every part its configured time', () => {
-    const b = computeBudget([task(5000)], stop(10_000), [task(3000, 1, 500), task(60_000, 0, 0, 'exit')]);
+    // when: exit and when: recovery tasks never run after a stop signal.
+    const b = computeBudget([task(5000)], stop(10_000), [task(3000, 1, 500), task(60_000, 0, 0, 'exit'), task(60_000, 0, 0, 'recovery')]);
     expect(b).toEqual({ preStopMs: 5000, waitMs: 10_000, killWaitMs: 2000, postStopMs: 6500, totalMs: 23_500, marginMs: 0, cuts: [] });
   });
 

@@ -37,7 +37,10 @@ describe('the state file', () => {
     expect(readFileSync(path, 'utf8')).toBe('');
   });
 
-  it('throws what is not "no such file", so the caller can log it', () => {
-    expect(() => readOwed(fresh())).toThrow(/EISDIR/);
+  it('reads any other read error as owed too (skipping a recovery is not safe), and no such file or directory as nothing owed', () => {
+    expect(readOwed(fresh())?.unreadable).toMatch(/EISDIR/);
+    expect(readOwed(join(dir, 'missing', OWED_FILE))).toBeUndefined();
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(readOwed(join(dir, 'a-file', OWED_FILE))).toBeUndefined();
   });
 });

@@ -51,6 +51,15 @@ describe('recovery of a killed run (state:)', () => {
     expect(logger.events).toContainEqual({ event: 'recovery.end', failed: 0 });
   });
 
+  it('after a stop signal during the recovery, starts nothing and does not run postStop again', async () => {
+    const { ports, processes, state, emitter, logger } = setup();
+    state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
+    processes.taskExit = (argv) => (argv[0] === 'umount' && emitter.emit('SIGTERM'), 0);
+    expect(await supervise(plan(), ports)).toBe(1);
+    expect(processes.calls).toEqual(['task umount [postStop, recovery]', 'task on-failure [postStop, recovery]', 'task on-recovery [postStop, recovery]', 'state cleared']);
+    expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 1, reason: 'signal' });
+  });
+
   it('treats an unreadable record as owed', async () => {
     const { ports, processes, state, logger } = setup();
     state.owed = { unreadable: 'Unexpected end of JSON input' };
