@@ -18,8 +18,12 @@ type Logger = import('../log/logger.js').Logger;
 let logger: Logger | undefined;
 const report = (err: unknown) => {
   const event = { event: 'internal.error', during: 'callback', error: String((err as Error)?.stack ?? err) } as const;
-  if (logger) logger.log(event);
-  else writeStderr(`${JSON.stringify({ level: 50, ...event })}\n`);
+  try {
+    if (logger) return logger.log(event);
+  } catch {
+    // The logger itself broke: the raw line below still says what happened.
+  }
+  writeStderr(`${JSON.stringify({ level: 50, ...event })}\n`);
 };
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { argv, duration, envMap, text, user } from './schema-parts.js';
 
 const http = z.strictObject({
-  url: z.string().min(1).describe('The URL to call, such as http://127.0.0.1:8080/drain; ${VAR} is expanded; no user or password in it (use a header).'),
+  url: z
+    .string()
+    .regex(/^(https?:\/\/|\$\{)/i, { error: 'expected an http:// or https:// URL' })
+    .describe('The URL to call, such as http://127.0.0.1:8080/drain; ${VAR} is expanded, and the whole is checked; no user or password in it (use a header).'),
   method: z.string().regex(/^[A-Za-z]+$/).prefault('GET').transform((m) => m.toUpperCase()).describe('Default GET.'),
   headers: z.record(z.string(), text).prefault({}).describe('Request headers, ${VAR} expanded in their values. Default none. Values are never logged.'),
   body: z.string().optional().describe('Request body, ${VAR} expanded. Default none.'),

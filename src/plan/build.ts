@@ -6,7 +6,7 @@ import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget, KILL_WAIT_MS } from './budget.js';
-import { masked } from './secrets.js';
+import { redactor, type Redact } from './secrets.js';
 import { homeUnlessSet, planTask, type At, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
@@ -49,16 +49,16 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   // A HOME in the file's env is meant for every process, those run as a user too.
   const resolveUser = opts.resolveUser && ((spec: string) => homeUnlessSet(opts.resolveUser!(spec), fileEnv));
   const user = mainUser !== undefined && resolveUser ? at(['main', 'user'], () => resolveUser(mainUser), undefined) : undefined;
-  // Only what the hooks file expands is masked: a command line is the caller's own, shown as given.
-  const shownArgv = argv.length > 0 ? command : config.main?.command?.map((a) => shownArg(a, lookup));
-  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user, shownArgv: shownArgv! } : undefined;
+  // Every secret-looking variable's value is masked wherever it is shown, the command line's too.
+  const redact = redactor(mainEnv);
+  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user, shownArgv: command.map(redact) } : undefined;
 
   const tasks = {} as Plan['tasks'];
   for (const phase of PHASES) {
-    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, resolveUser));
+    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, redact, at, resolveUser));
   }
   const { signals, group, gracePeriod } = config.stop;
-  const on = planSignalTasks(config, signals, lookup, at, resolveUser);
+  const on = planSignalTasks(config, signals, lookup, redact, at, resolveUser);
   at(['stop', 'escalation'], () => checkLadder(config.stop), undefined);
   const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
   const stateDir = config.state === undefined ? undefined : at(['state'], () => absolute(expand(config.state!, lookup)), config.state);
@@ -69,12 +69,12 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir };
 }
 
-function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {
+function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, redact: Redact, at: At, resolveUser?: UserResolver): Plan['on'] {
   const on: Plan['on'] = {};
   for (const [key, entry] of Object.entries(config.on)) {
     const signal = at(['on', key] as KeyPath, () => signalKey(key, stopSignals), undefined);
     if (!signal) continue;
-    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, at, resolveUser));
+    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, redact, at, resolveUser));
     on[signal] = { tasks, forward: entry.forward } satisfies SignalTasks;
   }
   return on;
@@ -109,14 +109,6 @@ function signalKey(key: string, stopSignals: readonly SignalName[]): SignalName 
   if (!signal || !RELAYED_SIGNALS.includes(signal)) throw new Error(`"${key}" is not a signal hookvisor can catch (${RELAYED_SIGNALS.join(', ')})`);
   if (stopSignals.includes(signal)) throw new Error(`${signal} is a stop signal: put its tasks in hooks.preStop`);
   return signal;
-}
-
-function shownArg(template: string, lookup: Lookup): string {
-  try {
-    return expand(template, masked(lookup));
-  } catch {
-    return template;
-  }
 }
 
 function absolute(path: string): string {

@@ -39,6 +39,7 @@ describe('examples', () => {
     expect(postStop.map((t) => t.unmount ?? t.cryptClose)).toEqual(['${OSD_DIR}', '${OSD_UUID}', '${OSD_UUID}-block', '${LOCKBOX}']);
     expect(postStop.every((t) => (t.when ?? 'always') === 'always')).toBe(true);
     const r = await runHookvisor(['dry-run', '--hooks', 'examples/ceph-osd-luks/hooks.yaml'], { env: { OSD_ID: '3' } });
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain('state     /var/lib/hookvisor/osd-3');
     expect(r.stdout).toContain("postStop's 4 task(s) with when always, failure or recovery run");
   });

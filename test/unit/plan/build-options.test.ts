@@ -78,6 +78,7 @@ describe('buildPlan, task kinds and options', () => {
       ['hooks:\n  preStop:\n    - { run: [a], sleep: 1s }\n', 'a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and sleep'],
       ['hooks:\n  preStop:\n    - { sleep: 1s, cwd: /tmp }\n', 'cwd applies only to run and shell tasks'],
       ['hooks:\n  preStop:\n    - waitFor: { port: 80, state: gone }\n', 'a port is open or closed'],
+      ['hooks:\n  preStop:\n    - http: { url: "ftp://x" }\n', 'expected an http:// or https:// URL'],
     ];
     for (const [text, message] of cases) {
       try {

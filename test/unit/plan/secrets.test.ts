@@ -3,18 +3,19 @@ import { loadConfigText } from '../../../src/config/load.js';
 import type { ConfigError } from '../../../src/errors/errors.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { describeAction } from '../../../src/plan/describe.js';
+import { fillHttp } from '../../../src/plan/plan-http.js';
 import { renderPlan } from '../../../src/plan/render.js';
-import { masked, SECRET_NAME } from '../../../src/plan/secrets.js';
+import { redactor, SECRET_NAME } from '../../../src/plan/secrets.js';
 import type { CommandTask, PlannedTask } from '../../../src/plan/types.js';
 
 const ENV = { DB_PASSWORD: 'pw-value', API_TOKEN: 'tok-value', OSD_ID: '3', PORT: '8080' };
-const planOf = (text: string, argv: string[] = []) => {
+const planOf = (text: string, argv: string[] = [], env: Record<string, string> = {}) => {
   const { config, source } = loadConfigText('hooks.yaml', text);
-  return buildPlan(config, argv, ENV, { hooksFile: 'hooks.yaml', source });
+  return buildPlan(config, argv, { ...ENV, ...env }, { hooksFile: 'hooks.yaml', source });
 };
-const issuesOf = (text: string) => {
+const issuesOf = (text: string, env: Record<string, string> = {}) => {
   try {
-    planOf(text, ['daemon']);
+    planOf(text, ['daemon'], env);
   } catch (err) {
     return (err as ConfigError).issues.map((i) => [i.path, i.line, i.column, i.message]);
   }
@@ -25,8 +26,9 @@ describe('secret-looking variables', () => {
   it('are told by their names', () => {
     for (const name of ['DB_PASSWORD', 'PGPASSWORD', 'API_TOKEN', 'CLIENT_SECRET', 'AWS_ACCESS_KEY_ID', 'APIKEY', 'PRIVATE_KEY_PEM', 'BASIC_AUTH', 'CREDENTIALS']) expect(SECRET_NAME.test(name), name).toBe(true);
     for (const name of ['OSD_ID', 'PORT', 'HOME', 'PATH', 'LOCKBOX', 'KEYRING_DIR']) expect(SECRET_NAME.test(name), name).toBe(false);
-    const lookup = masked((n) => (ENV as Record<string, string>)[n]);
-    expect([lookup('DB_PASSWORD'), lookup('OSD_ID'), lookup('UNSET')]).toEqual(['***', '3', undefined]);
+    const redact = redactor({ ...ENV, SHORT_TOKEN: 'ab' });
+    expect(redact('--password=pw-value --id 3 ab tok-value$')).toBe('--password=*** --id 3 ab ***$');
+    expect(redactor({ DB_PASSWORD: 'a$b' })('x a$$b a$b')).toBe('x *** ***');
   });
 
   it('run with their values and are shown as *** in names, dry-run and main\'s command', () => {
@@ -41,8 +43,10 @@ describe('secret-looking variables', () => {
     expect(text).toContain('main      db --password \'***\' --id 3');
   });
 
-  it('are shown as given on the command line: that is the caller\'s own', () => {
-    expect(planOf('{}', ['db', 'pw-value']).main?.shownArgv).toEqual(['db', 'pw-value']);
+  it('are masked on the command line too, and inside other variables built from them', () => {
+    expect(planOf('{}', ['db', '--password=pw-value']).main?.shownArgv).toEqual(['db', '--password=***']);
+    const plan = planOf('env: { DB_URL: "postgres://u:${DB_PASSWORD}@db/x" }\nhooks:\n  postStop:\n    - run: [psql, "${DB_URL}"]\n    - run: [echo, "${OWN_SECRET}", "${URL2}"]\n      env: { OWN_SECRET: hidden-value, URL2: "x-${API_TOKEN}" }\n', ['daemon']);
+    expect(plan.tasks.postStop.map((t) => t.name)).toEqual(['psql postgres://u:***@db/x', 'echo *** x-***']);
   });
 });
 
@@ -54,8 +58,16 @@ describe('http tasks', () => {
     expect(task.name).toBe('http POST http://127.0.0.1:8080/drain?token=***');
   });
 
-  it('check the URL once it is whole, naming its position', () => {
-    expect(issuesOf('hooks:\n  preStop:\n    - http: { url: "ftp://x" }\n')).toEqual([['hooks.preStop[0].http.url', 3, 20, 'expected an http:// or https:// URL, got "ftp://x"']]);
+  it('fill in ${HOOKVISOR_*} when the task starts, like run: arguments', () => {
+    const plan = planOf('hooks:\n  postStop:\n    - http: { url: "http://127.0.0.1:${PORT}/stopped?code=${HOOKVISOR_EXIT_CODE}", body: "$$ ${HOOKVISOR_STOP_REASON}" }\n', ['daemon']);
+    const task = plan.tasks.postStop[0] as Extract<PlannedTask, { kind: 'http' }>;
+    expect(task.http).toMatchObject({ url: 'http://127.0.0.1:8080/stopped?code=${HOOKVISOR_EXIT_CODE}', body: '$$ ${HOOKVISOR_STOP_REASON}', shownUrl: 'http://127.0.0.1:8080/stopped?code=${HOOKVISOR_EXIT_CODE}' });
+    expect(fillHttp(task.http, { HOOKVISOR_EXIT_CODE: '143', HOOKVISOR_STOP_REASON: 'signal' })).toMatchObject({ url: 'http://127.0.0.1:8080/stopped?code=143', body: '$ signal' });
+  });
+
+  it('check the URL once it is whole, naming its position and never a secret', () => {
+    expect(issuesOf('hooks:\n  preStop:\n    - http: { url: "${BASE_URL}/drain" }\n', { BASE_URL: 'ftp://x' })).toEqual([['hooks.preStop[0].http.url', 3, 20, 'expected an http:// or https:// URL, got "ftp://x/drain"']]);
+    expect(issuesOf('hooks:\n  preStop:\n    - http: { url: "${BASE_URL}?token=${API_TOKEN}" }\n', { BASE_URL: 'htp://h/x' })).toEqual([['hooks.preStop[0].http.url', 3, 20, 'expected an http:// or https:// URL, got "htp://h/x?token=***"']]);
     expect(issuesOf('hooks:\n  preStop:\n    - http: { url: "http://${API_TOKEN}@127.0.0.1/" }\n')).toEqual([
       ['hooks.preStop[0].http.url', 3, 20, 'a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic ${CREDENTIALS}"'],
     ]);
