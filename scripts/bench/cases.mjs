@@ -88,9 +88,9 @@ export function orphans(argv, n) {
 }
 
 /** PID 1's CPU time (ms) and context switches while main sleeps `seconds`. */
-export function idle(argv, seconds) {
-  const [cmd, ...args] = inNamespace([...argv, here('./mains/idle.sh'), String(seconds)]);
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+export function idle(argv, seconds, settleSeconds) {
+  const [cmd, ...args] = inNamespace([...argv, here('./mains/idle.sh'), String(seconds), String(settleSeconds)]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: (seconds + settleSeconds + 30) * 1000 });
   const [cpu0, ctx0, cpu1, ctx1] = r.stdout.trim().split(/\s+/).map(Number);
   return { cpuMs: (cpu1 - cpu0) * 10, switches: ctx1 - ctx0 };
 }

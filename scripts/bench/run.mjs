@@ -1,7 +1,7 @@
 // npm run bench: hookvisor against tini, dumb-init and catatonit (those installed), each as PID 1 of a
 // fresh PID namespace, and `node -e 0` as the floor. Systems alternate within every round, after a
 // warm-up, so that ratios hold on a noisy machine. Writes bench-results/bench.md and bench.json.
-// Options: --runs N (21) --signals N (200) --orphans N (10000) --idle S (30) --out DIR (bench-results)
+// Options: --runs N (21) --signals N (200) --orphans N (10000) --idle S (30) --settle S (10) --out DIR (bench-results)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ const runs = Number(opt('runs', 21));
 const signalCount = Number(opt('signals', 200));
 const orphanCount = Number(opt('orphans', 10000));
 const idleSeconds = Number(opt('idle', 30));
+// V8 shrinks its heap once, some 5-8 s after start-up: the idle window opens after that.
+const settleSeconds = Number(opt('settle', 10));
 const outDir = opt('out', 'bench-results');
 const WARMUP = 2;
 
@@ -52,7 +54,7 @@ console.log(`reaping ${orphanCount} orphans, idle ${idleSeconds}s, graceful tree
 const fixture = fileURLToPath(new URL('../../test/fixtures/slow-grandchild.sh', import.meta.url));
 for (const s of found) {
   r.orphans[s.name] = orphans(s.argv, orphanCount);
-  r.idle[s.name] = idle(s.argv, idleSeconds);
+  r.idle[s.name] = idle(s.argv, idleSeconds, settleSeconds);
   r.tree[s.name] = await gracefulTree(s.argv, fixture);
 }
 
@@ -72,11 +74,11 @@ const table = [
   row('stop: SIGTERM to exit, no hooks, ms (median)', (n) => ms(med(r.stop[n]))),
   row('stop with a no-op preStop and postStop, ms', (n) => (n === 'hookvisor' ? ms(med(r.stopHooks)) : 'no hooks')),
   row(`${orphanCount} orphans: ms until no zombie / zombies left / PID 1 CPU ms in all`, (n) => `${r.orphans[n].msToNoZombie} / ${r.orphans[n].zombiesLeft} / ${r.orphans[n].cpuMs}`),
-  row(`idle ${idleSeconds}s: PID 1 CPU ms / context switches`, (n) => `${r.idle[n].cpuMs} / ${r.idle[n].switches}`),
+  row(`idle ${idleSeconds}s, ${settleSeconds}s after start: PID 1 CPU ms / context switches`, (n) => `${r.idle[n].cpuMs} / ${r.idle[n].switches}`),
   row('grandchild with 1s cleanup: finished? / stop ms', (n) => `${r.tree[n].finished ? 'yes' : 'no, killed'} / ${ms(r.tree[n].stopMs)}`),
 ].join('\n');
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.\n\n${table}\n`;
 writeFileSync(join(outDir, 'bench.md'), md);
-writeFileSync(join(outDir, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine, options: { runs, signalCount, orphanCount, idleSeconds }, results: r }, null, 2));
+writeFileSync(join(outDir, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), machine, options: { runs, signalCount, orphanCount, idleSeconds, settleSeconds }, results: r }, null, 2));
 console.log(`\n${md}\nwritten: ${join(outDir, 'bench.md')}, ${join(outDir, 'bench.json')}`);
