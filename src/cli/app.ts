@@ -17,6 +17,7 @@ import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
 import { ownedPids, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
+import { loadFlock } from '../libc/flock.js';
 import { fileState, OWED_FILE, readOwed } from '../state/file.js';
 import { supervise } from '../supervise/supervise.js';
 import { parseArgs } from './args.js';
@@ -97,7 +98,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));
     try {
-      const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid);
+      const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
       const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
       if (recorder) writeReport(plan.reportPath!, recorder.report(), base);
       return code;

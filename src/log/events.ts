@@ -31,7 +31,10 @@ export type LogEvent =
   | { event: 'report.error'; path: string; error: string }
   | { event: 'recovery.start'; path: string; since?: string; previousPid?: number; preStartCompleted?: boolean; unreadable?: string }
   | { event: 'recovery.end'; failed: number }
-  | { event: 'state.error'; path: string; during: 'read' | 'write' | 'clear'; error: string };
+  | { event: 'state.error'; path: string; during: 'lock' | 'read' | 'write' | 'clear'; error: string }
+  | { event: 'state.busy'; path: string }
+  | { event: 'state.locked'; path: string; waitedMs: number }
+  | { event: 'state.unlocked'; path: string };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -62,6 +65,8 @@ export function levelOf(e: LogEvent): Level {
     case 'state.error':
       return 'error';
     case 'recovery.start':
+    case 'state.busy':
+    case 'state.unlocked':
       return 'warn';
     default:
       return 'info';
@@ -100,6 +105,9 @@ export function describe(e: LogEvent): string {
     case 'recovery.start': return `the last run was killed before its postStop finished${e.since ? ` (it began ${e.since})` : ''}${e.unreadable ? ` (record unreadable: ${e.unreadable})` : ''}: running postStop now, with HOOKVISOR_STOP_REASON=recovery`;
     case 'recovery.end': return `recovery done${e.failed ? `, ${e.failed} task(s) failed` : ''}; starting as usual`;
     case 'state.error': return `cannot ${e.during} the state record ${e.path}: ${e.error}`;
+    case 'state.busy': return `another hookvisor holds the state directory of ${e.path} (a run still stopping, or a second container on the volume): waiting for it`;
+    case 'state.locked': return `took the state directory of ${e.path} after ${e.waitedMs}ms`;
+    case 'state.unlocked': return `cannot lock the state directory of ${e.path} without the FFI: a second run sharing it would not be noticed`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import type { TryLock } from '../libc/flock.js';
 import { join } from 'node:path';
 import { removeFileDurable, writeFileAtomic } from '../files/atomic.js';
 import type { Owed, OwedEntry, OwedRecord, StatePort } from './ports.js';
@@ -6,11 +7,22 @@ import type { Owed, OwedEntry, OwedRecord, StatePort } from './ports.js';
 /** The file in the state directory that says postStop is owed. */
 export const OWED_FILE = 'poststop-owed.json';
 
+/** The file a run holds an flock on while it runs; the kernel releases it when the run ends, however it ends. */
+export const LOCK_FILE = '.lock';
+
 /** The state port on a directory, typically a persistent volume: write, fsync, rename; unlink, fsync. */
-export function fileState(dir: string, pid: number): StatePort {
+export function fileState(dir: string, pid: number, flock?: TryLock): StatePort {
   const path = join(dir, OWED_FILE);
+  let lockFd: number | undefined;
   return {
     path,
+    tryLock() {
+      if (!flock) return 'unsupported';
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Node opens with O_CLOEXEC: main and tasks never inherit the lock.
+      lockFd ??= openSync(join(dir, LOCK_FILE), 'a', 0o600);
+      return flock(lockFd);
+    },
     read: () => readOwed(path),
     write(entry: OwedEntry) {
       const record: OwedRecord = { version: 1, pid, ...entry };

@@ -23,6 +23,11 @@ export interface Owed {
 export interface StatePort {
   /** Where the record lives, for logs. */
   readonly path: string;
+  /**
+   * Takes the directory for this run, so two runs sharing it never take each other's record for a killed
+   * run's: 'busy' while another hookvisor holds it; 'unsupported' without the FFI. Held until exit.
+   */
+  tryLock(): 'locked' | 'busy' | 'unsupported';
   /** The record a run left when its postStop never finished; undefined when nothing is owed. */
   read(): Owed | undefined;
   /** Replaces the record, atomically and durably; the port adds the version and our pid. */

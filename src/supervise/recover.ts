@@ -6,12 +6,39 @@ import { runPostStop } from './stop.js';
 type Attempt<T> = { ok: true; value: T } | { ok: false };
 
 /** A state file that cannot be read or written is logged: the lifecycle goes on, with cleanup as usual. */
-function onState<T>(ports: SupervisorPorts, state: StatePort, during: 'read' | 'write' | 'clear', fn: () => T): Attempt<T> {
+function onState<T>(ports: SupervisorPorts, state: StatePort, during: 'lock' | 'read' | 'write' | 'clear', fn: () => T): Attempt<T> {
   try {
     return { ok: true, value: fn() };
   } catch (err) {
     ports.logger.log({ event: 'state.error', path: state.path, during, error: (err as Error).message });
     return { ok: false };
+  }
+}
+
+/** How often a start waiting for the state directory tries again. */
+const LOCK_RETRY_MS = 200;
+
+/**
+ * Waits until this run holds the state directory, while another hookvisor (a run still stopping, or a
+ * second container on the same volume) holds it. False when a stop signal came first: then nothing may
+ * run, since the record is the other run's.
+ */
+export async function holdState(ports: SupervisorPorts, stopRequested: () => boolean): Promise<boolean> {
+  const state = ports.state;
+  if (!state) return true;
+  const since = ports.clock.now();
+  for (let logged = false; ; logged = true) {
+    const r = onState(ports, state, 'lock', () => state.tryLock());
+    // A directory that cannot be locked cannot be written either: that is logged, and the run goes on.
+    if (!r.ok) return true;
+    if (r.value === 'unsupported') return ports.logger.log({ event: 'state.unlocked', path: state.path }), true;
+    if (r.value === 'locked') {
+      if (logged) ports.logger.log({ event: 'state.locked', path: state.path, waitedMs: Math.round(ports.clock.now() - since) });
+      return true;
+    }
+    if (!logged) ports.logger.log({ event: 'state.busy', path: state.path });
+    if (stopRequested()) return false;
+    await ports.clock.delay(LOCK_RETRY_MS).promise;
   }
 }
 

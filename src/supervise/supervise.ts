@@ -4,7 +4,7 @@ import type { Plan } from '../plan/types.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
-import { owePostStop, recover, settlePostStop } from './recover.js';
+import { holdState, owePostStop, recover, settlePostStop } from './recover.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
 import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
@@ -18,10 +18,11 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
   const router = routeSignals(plan.stop, ports);
   try {
+    const held = await holdState(ports, router.stopRequested);
     let recovered = false;
-    await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
-    // A stop signal during the recovery: its postStop has just run and nothing has started since.
-    const interrupted = recovered && router.stopRequested();
+    if (held) await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
+    // A stop signal while another run held the state, or during the recovery: nothing has started since.
+    const interrupted = !held || (recovered && router.stopRequested());
     const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(plan, plan.main.argv, ports, router);
     if (!interrupted && (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports)))) settlePostStop(ports);
     const exitCode = exitCodeOf(stopped, plan.exitRemap);

@@ -68,7 +68,15 @@ export class FakeState implements StatePort {
   readonly path = '/fake/state/poststop-owed.json';
   owed?: Owed;
   failWrites = false;
+  /** What tryLock answers, in turn; then 'locked'. */
+  locks: ('locked' | 'busy' | 'unsupported')[] = [];
   constructor(private readonly calls: string[]) {}
+
+  tryLock(): 'locked' | 'busy' | 'unsupported' {
+    const answer = this.locks.shift() ?? 'locked';
+    this.calls.push(`state lock ${answer}`);
+    return answer;
+  }
 
   read(): Owed | undefined {
     return this.owed;
@@ -86,8 +94,8 @@ export class FakeState implements StatePort {
   }
 }
 
-/** Lets the event loop turn until `check` holds (the fakes settle within a few turns); fails the test otherwise. */
+/** Lets the event loop turn until `check` holds, for up to 5 s (the fakes' own delays are real time); fails the test otherwise. */
 export async function waitUntil(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  for (const deadline = Date.now() + 5000; !check() && Date.now() < deadline; ) await new Promise((r) => setImmediate(r));
   if (!check()) throw new Error(`never happened: ${check.toString()}`);
 }

@@ -2,10 +2,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { fixture, readMarks, runHookvisor, withDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHookvisor, withDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
+afterEach(killLeftovers);
 
 // preStart refuses to stack a second mount or loop device, as ceph-volume's activate does: without recovery, a start after a hard kill fails.
 const hooks = (state: boolean) => `${state ? 'state: ${WORK}/state\n' : ''}hooks:
@@ -125,6 +126,25 @@ describe('recovery, seen from outside', () => {
       expect(existsSync(join(dir, 'state/poststop-owed.json'))).toBe(true);
     }));
 
+  it("a second run on the same state directory waits for the first to finish, and never takes its live record for a killed run's", () =>
+    withDir(async ({ dir, mark }) => {
+      const file = writeFile(dir, 'hooks.yaml', `state: ${dir}/state\nhooks:\n  preStart:\n    - { shell: 'echo "$WHO preStart" >> "$MARK"' }\n  postStop:\n    - { shell: 'echo "$WHO postStop $HOOKVISOR_STOP_REASON" >> "$MARK"' }\n`);
+      const main = ['--hooks', file, '--', 'sh', '-c', 'echo READY; exec sleep 1000'];
+      const first = startHookvisor(main, { env: { MARK: mark, WHO: 'first' } });
+      await first.waitFor('READY');
+      const second = startHookvisor(main, { env: { MARK: mark, WHO: 'second' } });
+      await second.waitForEvent((e) => e.event === 'state.busy');
+      expect(readMarks(mark)).toEqual(['first preStart']);
+      first.signal('SIGTERM');
+      expect((await first.exited).code).toBe(143);
+      await second.waitFor('READY');
+      expect(second.events().find((e) => e.event === 'state.locked')).toMatchObject({ level: 30, waitedMs: expect.any(Number) });
+      second.signal('SIGTERM');
+      expect((await second.exited).code).toBe(143);
+      expect(readMarks(mark)).toEqual(['first preStart', 'first postStop signal', 'second preStart', 'second postStop signal']);
+      expect(eventsNamed(second.events(), 'recovery.start')).toEqual([]);
+    }));
+
   it('the stop report keeps the recovery apart from the stop', () =>
     withDir(async ({ dir, mark }) => {
       owed(dir);
@@ -145,7 +165,7 @@ describe('recovery, seen from outside', () => {
       const r = await runHookvisor(['--hooks', file, '--', 'sh', '-c', 'exit 5'], { env: { MARK: mark } });
       expect(r.code).toBe(5);
       expect(readMarks(mark)).toEqual(['exit']);
-      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['write', 50], ['write', 50], ['clear', 50]]);
+      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['lock', 50], ['write', 50], ['write', 50], ['clear', 50]]);
     }));
 
   it('rejects a relative state directory before anything starts, naming line, column and key', () =>

@@ -21,6 +21,7 @@ describe('recovery of a killed run (state:)', () => {
     processes.exitMain({ exitCode: 0 });
     expect(await running).toBe(0);
     expect(processes.calls).toEqual([
+      'state lock locked',
       'state owed preStartCompleted=false',
       'task mount [preStart]',
       'state owed preStartCompleted=true',
@@ -39,14 +40,15 @@ describe('recovery of a killed run (state:)', () => {
     await waitUntil(() => processes.calls.includes('main daemon'));
     processes.exitMain({ exitCode: 0 });
     expect(await running).toBe(0);
-    expect(processes.calls.slice(0, 5)).toEqual([
+    expect(processes.calls.slice(0, 6)).toEqual([
+      'state lock locked',
       'task umount [postStop, recovery]',
       'task on-failure [postStop, recovery]',
       'task on-recovery [postStop, recovery]',
       'state cleared',
       'state owed preStartCompleted=false',
     ]);
-    expect(processes.calls[5]).toBe('task mount [preStart]');
+    expect(processes.calls[6]).toBe('task mount [preStart]');
     expect(logger.events).toContainEqual({ event: 'recovery.start', path: state.path, since: '2026-11-23T08:00:00.000Z', previousPid: 1, preStartCompleted: true, unreadable: undefined });
     expect(logger.events).toContainEqual({ event: 'recovery.end', failed: 0 });
   });
@@ -56,8 +58,44 @@ describe('recovery of a killed run (state:)', () => {
     state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
     processes.taskExit = (argv) => (argv[0] === 'umount' && emitter.emit('SIGTERM'), 0);
     expect(await supervise(plan(), ports)).toBe(1);
-    expect(processes.calls).toEqual(['task umount [postStop, recovery]', 'task on-failure [postStop, recovery]', 'task on-recovery [postStop, recovery]', 'state cleared']);
+    expect(processes.calls).toEqual(['state lock locked', 'task umount [postStop, recovery]', 'task on-failure [postStop, recovery]', 'task on-recovery [postStop, recovery]', 'state cleared']);
     expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 1, reason: 'signal' });
+  });
+
+  it('waits while another run holds the state directory, then goes on as usual', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.locks = ['busy', 'busy'];
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    expect(await running).toBe(0);
+    expect(processes.calls.slice(0, 4)).toEqual(['state lock busy', 'state lock busy', 'state lock locked', 'state owed preStartCompleted=false']);
+    expect(logger.events.filter((e) => e.event.startsWith('state.'))).toEqual([
+      { event: 'state.busy', path: state.path },
+      { event: 'state.locked', path: state.path, waitedMs: expect.any(Number) },
+    ]);
+  });
+
+  it('runs nothing, postStop included, when a stop signal comes while another run holds the state directory', async () => {
+    const { ports, processes, state, emitter } = setup();
+    state.locks = ['busy', 'busy', 'busy', 'busy'];
+    state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.length > 0);
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(1);
+    expect(new Set(processes.calls)).toEqual(new Set(['state lock busy']));
+    expect(state.owed).toBeDefined();
+  });
+
+  it('goes on without the lock when the FFI is missing, saying so', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.locks = ['unsupported'];
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    expect(await running).toBe(0);
+    expect(logger.events).toContainEqual({ event: 'state.unlocked', path: state.path });
   });
 
   it('treats an unreadable record as owed', async () => {
@@ -67,7 +105,7 @@ describe('recovery of a killed run (state:)', () => {
     await waitUntil(() => processes.calls.includes('main daemon'));
     processes.exitMain({ exitCode: 0 });
     await running;
-    expect(processes.calls[0]).toBe('task umount [postStop, recovery]');
+    expect(processes.calls[1]).toBe('task umount [postStop, recovery]');
     expect(logger.events).toContainEqual(expect.objectContaining({ event: 'recovery.start', unreadable: 'Unexpected end of JSON input' }));
   });
 
