@@ -7,6 +7,7 @@ import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { redactingLogger, redactValue } from '../log/redact.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { recordingLogger, type StopReport } from '../report/recorder.js';
 import { buildPlan } from '../plan/build.js';
@@ -47,9 +48,9 @@ declare const HOOKVISOR_VERSION: string | undefined;
 export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** A report that cannot be written is logged; it never changes the exit status. */
-function writeReport(path: string, report: StopReport, logger: Logger): void {
+function writeReport(path: string, report: StopReport, logger: Logger, redact: (text: string) => string): void {
   try {
-    writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(path, `${JSON.stringify(redactValue(report, redact), null, 2)}\n`);
     logger.log({ event: 'report.written', path });
   } catch (err) {
     logger.log({ event: 'report.error', path, error: (err as Error).message });
@@ -72,14 +73,15 @@ export async function runCli(io: CliIo): Promise<number> {
     const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
     // A postStop that cannot fit its grace period is an error to fix before deploying, and a warning at run time.
     if (args.command === 'dry-run') {
-      io.stdout(renderPlan(plan, { owed: plan.stateDir === undefined ? undefined : readOwed(join(plan.stateDir, OWED_FILE)) !== undefined }));
+      io.stdout(plan.redact(renderPlan(plan, { owed: plan.stateDir === undefined ? undefined : readOwed(join(plan.stateDir, OWED_FILE)) !== undefined })));
       if (!plan.budget.problem) return 0;
       io.stderr(`hookvisor: ${args.hooks ?? '<command line>'}: stop budget: ${plan.budget.problem}\n`);
       return 2;
     }
     if (!plan.main) throw new UsageError('no command to run: give COMMAND after -- or main.command in the hooks file');
 
-    const base = createLogger({ level: args.logLevel, format: args.logFormat, color: io.color });
+    // Masked first, so the stop report, built from the events, never holds a secret either.
+    const base = redactingLogger(createLogger({ level: args.logLevel, format: args.logFormat, color: io.color }), plan.redact);
     const recorder = plan.reportPath ? recordingLogger(base, plan) : undefined;
     const logger = recorder?.logger ?? base;
     io.onLogger?.(logger);
@@ -100,7 +102,7 @@ export async function runCli(io: CliIo): Promise<number> {
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
       const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
-      if (recorder) writeReport(plan.reportPath!, recorder.report(), base);
+      if (recorder) writeReport(plan.reportPath!, recorder.report(), base, plan.redact);
       return code;
     } finally {
       pid1.stop();

@@ -77,7 +77,11 @@ export function referencedVariables(script: string): { name: string; hasDefault:
   return refs;
 }
 
-/** A partially expanded template as a person reads it: run-time references shown, `$$` as `$`. */
+/** A partially expanded template as a person reads it: run-time references shown, `$$` as `$`; one that is not a template as written. */
 export function displayArg(template: string): string {
-  return expand(template, (name) => `\${${name}}`);
+  try {
+    return expand(template, (name) => `\${${name}}`);
+  } catch {
+    return template;
+  }
 }

@@ -1,15 +1,14 @@
 import type { BuiltinTask } from '../plan/types.js';
 import type { Timer } from '../process/ports.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
-import { fillHttp } from '../plan/plan-http.js';
 import { runHelper } from './run-helper.js';
 import { runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
 
 
-function dispatch(task: BuiltinTask, env: Record<string, string>, ctx: KindContext): Promise<KindResult> {
+function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
   switch (task.kind) {
     case 'sleep': return runSleep(task.sleepMs, ctx);
-    case 'http': return runHttp(fillHttp(task.http, env), ctx);
+    case 'http': return runHttp(task.http, ctx);
     case 'waitFor': return runWaitFor(task.waitFor, ctx);
     case 'unmount': return runUnmount(task.unmount, ctx);
     case 'cryptClose': return runCryptClose(task.cryptClose, ctx);
@@ -40,7 +39,7 @@ export async function runBuiltin(task: BuiltinTask, env: Record<string, string>,
   logger.log({ event: 'hook.start', phase: task.phase, task: task.name, attempt });
   let result: KindResult;
   try {
-    result = await dispatch(task, env, ctx);
+    result = await dispatch(task, ctx);
   } catch (err) {
     result = { ok: false, error: (err as Error).message ?? String(err) };
   } finally {

@@ -1,4 +1,5 @@
 import { overrunMs } from '../plan/budget.js';
+import { fillHttp } from '../plan/plan-http.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
 import type { AttemptResult, TaskPorts } from './attempt.js';
 import { runBuiltin } from './run-builtin.js';
@@ -28,6 +29,7 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     attempts++;
     const limit = Math.min(task.timeoutMs, left());
     if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports);
+    else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports);
     else result = await runBuiltin(task, env, limit, attempts, ports);
     if (result.ok || attempts > task.retries) break;
     const delay = Math.min(task.retryDelayMs, left());

@@ -6,7 +6,7 @@ import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget, KILL_WAIT_MS } from './budget.js';
-import { redactor, type Redact } from './secrets.js';
+import { redactor } from './secrets.js';
 import { homeUnlessSet, planTask, type At, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
@@ -49,32 +49,33 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   // A HOME in the file's env is meant for every process, those run as a user too.
   const resolveUser = opts.resolveUser && ((spec: string) => homeUnlessSet(opts.resolveUser!(spec), fileEnv));
   const user = mainUser !== undefined && resolveUser ? at(['main', 'user'], () => resolveUser(mainUser), undefined) : undefined;
-  // Every secret-looking variable's value is masked wherever it is shown, the command line's too.
-  const redact = redactor(mainEnv);
-  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user, shownArgv: command.map(redact) } : undefined;
+  const main = command ? { argv: command, from: argv.length > 0 ? ('command line' as const) : ('hooks file' as const), user } : undefined;
 
   const tasks = {} as Plan['tasks'];
   for (const phase of PHASES) {
-    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, redact, at, resolveUser));
+    tasks[phase] = config.hooks[phase].map((task, index) => planTask({ phase, index, path: ['hooks', phase, index] }, task, lookup, at, resolveUser));
   }
   const { signals, group, gracePeriod } = config.stop;
-  const on = planSignalTasks(config, signals, lookup, redact, at, resolveUser);
+  const on = planSignalTasks(config, signals, lookup, at, resolveUser);
   at(['stop', 'escalation'], () => checkLadder(config.stop), undefined);
   const reportPath = config.report === undefined ? undefined : at(['report'], () => expand(config.report!, lookup), config.report);
   const stateDir = config.state === undefined ? undefined : at(['state'], () => absolute(expand(config.state!, lookup)), config.state);
 
-  if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues);
+  // Every secret-looking variable's value, the file's, the tasks' and the inherited ones, wherever it shows.
+  const taskEnvs = [...Object.values(tasks).flat(), ...Object.values(on).flatMap((o) => o!.tasks)].map((t) => t.env);
+  const redact = redactor(Object.assign({}, ...taskEnvs, mainEnv));
+  if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues.map((i) => ({ ...i, message: redact(i.message) })));
   const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod, ...ladderOf(config.stop) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
-  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir };
+  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir, redact };
 }
 
-function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, redact: Redact, at: At, resolveUser?: UserResolver): Plan['on'] {
+function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {
   const on: Plan['on'] = {};
   for (const [key, entry] of Object.entries(config.on)) {
     const signal = at(['on', key] as KeyPath, () => signalKey(key, stopSignals), undefined);
     if (!signal) continue;
-    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, redact, at, resolveUser));
+    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, at, resolveUser));
     on[signal] = { tasks, forward: entry.forward } satisfies SignalTasks;
   }
   return on;

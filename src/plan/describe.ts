@@ -5,10 +5,10 @@ import type { PlannedTask, WaitForSpec } from './types.js';
 /** What a task does, in one line: also a task's default name. */
 export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>): string {
   switch (t.kind) {
-    case 'run': return quoteArgv((t.shownArgv ?? t.argv).map(displayArg));
+    case 'run': return quoteArgv(t.argv.map(displayArg));
     case 'shell': return `sh -c ${JSON.stringify(t.argv[2])}`;
     case 'sleep': return `sleep ${d(t.sleepMs)}`;
-    case 'http': return `http ${t.http.method} ${t.http.shownUrl}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
+    case 'http': return `http ${t.http.method} ${displayArg(t.http.url)}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
     case 'unmount': return `unmount ${t.unmount.path}${t.unmount.lazy ? ' (lazily as a last resort)' : ''}`;
     case 'cryptClose': return `cryptsetup close ${t.cryptClose} (if open)`;
     case 'detachLoop': return `detach loop ${t.detachLoop} (if attached)`;

@@ -4,7 +4,6 @@ import type { KeyPath } from '../config/yaml-source.js';
 import type { SignalName } from '../signals/names.js';
 import { describeAction, type DistributiveOmit } from './describe.js';
 import { planHttp } from './plan-http.js';
-import { redactor, type Redact } from './secrets.js';
 import { RUNTIME_VARIABLES, type Phase, type PlannedTask, type PlannedUser } from './types.js';
 
 /** Runs `fn`; a thrown problem is recorded against `path` and `fallback` stands in. */
@@ -21,12 +20,11 @@ export interface TaskPlace {
 }
 
 /** Turns one validated task into its planned form, expanding variables and resolving its user. */
-export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig, base: Lookup, baseRedact: Redact, at: At, resolveUser?: UserResolver): PlannedTask {
+export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig, base: Lookup, at: At, resolveUser?: UserResolver): PlannedTask {
   const { path } = place;
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(task.env)) env[name] = at([...path, 'env', name], () => expand(value, base), value);
   const lookup: Lookup = (name) => env[name] ?? base(name);
-  const redact = redactor(env, baseRedact);
   const common = {
     phase: place.phase,
     index: place.index,
@@ -40,7 +38,7 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
   } as const;
   const named = <T extends DistributiveOmit<PlannedTask, 'name'>>(t: T) => ({ ...t, name: task.name ?? describeAction(t) }) as PlannedTask;
   if (task.sleep !== undefined) return named({ ...common, kind: 'sleep', sleepMs: task.sleep });
-  if (task.http) return named({ ...common, kind: 'http', http: planHttp(task.http, lookup, redact, at, [...path, 'http']) });
+  if (task.http) return named({ ...common, kind: 'http', http: planHttp(task.http, lookup, at, [...path, 'http']) });
   if (task.unmount !== undefined) {
     const path = at([...place.path, 'unmount'], () => expand(task.unmount!, lookup), task.unmount);
     return named({ ...common, kind: 'unmount', unmount: { path, lazy: task.lazy ?? false } });
@@ -53,10 +51,8 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     return named({ ...common, kind: 'waitFor', waitFor: { port: w.port, host: w.host, path: w.path, state, intervalMs: w.interval } });
   }
   let argv: string[];
-  let shownArgv: string[] | undefined;
   if (task.run) {
     argv = task.run.map((a, i) => at([...path, 'run', i], () => partialExpand(a, lookup, RUNTIME_VARIABLES), a));
-    shownArgv = argv.map(redact);
   } else {
     // sh expands ${VAR} itself from the environment: same values, and no way for a value to become shell syntax.
     const script = task.shell!;
@@ -67,8 +63,7 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     ...common,
     kind: task.run ? 'run' : 'shell',
     argv,
-    shownArgv,
-    name: task.name ?? (shownArgv ? shownArgv.map(displayArg).join(' ') : task.shell!),
+    name: task.name ?? (task.run ? argv.map(displayArg).join(' ') : task.shell!),
     cwd: task.cwd === undefined ? undefined : at([...path, 'cwd'], () => expand(task.cwd!, lookup), task.cwd),
     user: task.user === undefined || !resolveUser ? undefined : at([...path, 'user'], () => homeUnlessSet(resolveUser(task.user!), common.env), undefined),
   };

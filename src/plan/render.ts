@@ -21,7 +21,7 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   const out: string[] = [];
   out.push(`hookvisor plan${plan.hooksFile ? ` for ${plan.hooksFile}` : ' (no hooks file: plain init)'}`, '');
   const main = plan.main;
-  out.push(`main      ${main ? `${quoteArgv(main.shownArgv)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`);
+  out.push(`main      ${main ? `${quoteArgv(main.argv)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`);
   if (plan.fileEnvNames.length > 0) out.push(`env       ${plan.fileEnvNames.join(', ')}   (added to main and every task)`);
   out.push(`stop on   ${plan.stop.signals.join(', ')}`);
   const remap = Object.entries(plan.exitRemap);
@@ -73,7 +73,7 @@ function renderTask(t: PlannedTask): string {
   if (isCommandTask(t) && t.user) details.push(`as ${userText(t.user)}`);
   const env = Object.keys(t.env);
   if (env.length > 0) details.push(`env ${env.join(',')}`);
-  const plain = t.kind === 'run' ? (t.shownArgv ?? t.argv).map(displayArg).join(' ') : t.kind === 'shell' ? t.argv[2] : undefined;
+  const plain = t.kind === 'run' ? t.argv.map(displayArg).join(' ') : t.kind === 'shell' ? t.argv[2] : undefined;
   const name = t.name === what || t.name === plain || false ? '' : `${t.name}: `;
   return `  ${t.index + 1}. ${name}${what}\n       ${details.join(', ')}`;
 }

@@ -1,28 +1,49 @@
-/** Variables whose values are never shown (dry-run, logs, the stop report), going by their names. */
+/** Variables whose values are never shown (dry-run, logs, the stop report, config errors), going by their names. */
 export const SECRET_NAME = /PASS|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH/i;
 
 /** What a secret variable's value is shown as. */
 export const MASK = '***';
 
-/** Shorter values are not masked: hiding every "1" would hide more than it protects. */
-const MIN_SECRET_LENGTH = 3;
+/** Shorter values, and switches such as AUTH_ENABLED=true, are not masked: hiding every "true" would hide more than it protects. */
+const MIN_SECRET_LENGTH = 6;
+const NOT_SECRET = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
 
 /** Text for people, with the values of secret-looking variables masked. */
 export type Redact = (text: string) => string;
 
 /**
  * Masks the value of every secret-looking variable of `env` wherever it appears, so a value that reaches
- * text through another variable (DB_URL built from DB_PASSWORD) is masked too; `then` masks further.
+ * text through another variable (DB_URL built from DB_PASSWORD) is masked too. Overlapping values are
+ * masked as one span, so no part of either shows.
  */
-export function redactor(env: Readonly<Record<string, string>>, then: Redact = (t) => t): Redact {
+export function redactor(env: Readonly<Record<string, string>>): Redact {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (!SECRET_NAME.test(name) || value.length < MIN_SECRET_LENGTH) continue;
+    if (!SECRET_NAME.test(name) || value.length < MIN_SECRET_LENGTH || NOT_SECRET.test(value)) continue;
     values.add(value);
     // A partly expanded template holds a literal $ as $$.
     values.add(value.replaceAll('$', '$$$$'));
   }
-  const longestFirst = [...values].sort((a, b) => b.length - a.length);
-  if (longestFirst.length === 0) return then;
-  return (text) => then(longestFirst.reduce((t, v) => t.replaceAll(v, MASK), text));
+  if (values.size === 0) return (text) => text;
+  return (text) => mask(text, spans(text, values));
+}
+
+function spans(text: string, values: ReadonlySet<string>): [number, number][] {
+  const found: [number, number][] = [];
+  for (const value of values) for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) found.push([i, i + value.length]);
+  found.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of found) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+function mask(text: string, found: readonly [number, number][]): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of found) (out += text.slice(at, start) + MASK), (at = end);
+  return out + text.slice(at);
 }

@@ -1,4 +1,5 @@
 import type { SignalName } from '../signals/names.js';
+import type { Redact } from './secrets.js';
 
 export const PHASES = ['preStart', 'postStart', 'preStop', 'postStop'] as const;
 /** A lifecycle phase, or `on` for tasks triggered by a signal (the `on:` section). */
@@ -29,8 +30,6 @@ export interface PlannedUser {
 
 export interface HttpSpec {
   url: string;
-  /** The URL for people: secret-looking variables (secrets.ts) shown as ***. */
-  shownUrl: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
@@ -69,8 +68,6 @@ interface ProcessTask {
    * the rest is filled in when the task starts. shell: [/bin/sh, -c, script]; sh expands the script itself.
    */
   argv: string[];
-  /** run: `argv` for people, secret-looking variables (secrets.ts) shown as ***. */
-  shownArgv?: string[];
   cwd?: string;
   user?: PlannedUser;
 }
@@ -133,7 +130,7 @@ export interface SignalTasks {
 export interface Plan {
   hooksFile?: string;
   /** Undefined only for a dry-run without a command. */
-  main?: { argv: string[]; from: 'command line' | 'hooks file'; user?: PlannedUser; /** argv for people: secret-looking variables shown as ***. */ shownArgv: string[] };
+  main?: { argv: string[]; from: 'command line' | 'hooks file'; user?: PlannedUser };
   /** Environment of main: inherited plus the file's env. Tasks add their own env and HOOKVISOR_* on top. */
   env: Record<string, string>;
   /** Names of the variables the hooks file adds (values are never printed). */
@@ -148,4 +145,6 @@ export interface Plan {
   reportPath?: string;
   /** The state directory (`state:`): where an owed postStop is recorded, for recovery after a hard kill. */
   stateDir?: string;
+  /** Masks the values of secret-looking variables (secrets.ts) in text for people: logs, dry-run, the report. */
+  redact: Redact;
 }

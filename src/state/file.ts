@@ -19,8 +19,9 @@ export function fileState(dir: string, pid: number, flock?: TryLock): StatePort 
     tryLock() {
       if (!flock) return 'unsupported';
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // Node opens with O_CLOEXEC: main and tasks never inherit the lock.
-      lockFd ??= openSync(join(dir, LOCK_FILE), 'a', 0o600);
+      // Node opens with O_CLOEXEC: main and tasks never inherit the lock. flock needs no write access,
+      // so a lock file on a volume that went read-only still serves.
+      lockFd ??= openLock(join(dir, LOCK_FILE));
       return flock(lockFd);
     },
     read: () => readOwed(path),
@@ -31,6 +32,16 @@ export function fileState(dir: string, pid: number, flock?: TryLock): StatePort 
     },
     clear: () => removeFileDurable(path),
   };
+}
+
+function openLock(path: string): number {
+  try {
+    return openSync(path, 'a', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES') return openSync(path, 'r');
+    throw err;
+  }
 }
 
 /** A file that is there but cannot be read or parsed still means postStop is owed: running it again is safe, skipping it is not. */

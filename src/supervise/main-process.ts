@@ -15,7 +15,7 @@ export async function startMain(argv: readonly string[], plan: Plan, ports: Supe
     running = await ports.processes.spawnMain(argv, plan.env, plan.main?.user);
   } catch (err) {
     if (!(err instanceof SpawnError)) throw err;
-    ports.logger.log({ event: 'main.spawn-error', command: shownCommand(argv, plan), code: err.code, exitCode: err.exitCode });
+    ports.logger.log({ event: 'main.spawn-error', command: [...argv], code: err.code, exitCode: err.exitCode });
     return err;
   }
   let status: ExitStatus | undefined;
@@ -24,9 +24,6 @@ export async function startMain(argv: readonly string[], plan: Plan, ports: Supe
     ports.logger.log({ event: 'main.exit', pid: running.pid, exitCode: s.exitCode, signal: s.signal });
     return s;
   });
-  ports.logger.log({ event: 'main.start', pid: running.pid, command: shownCommand(argv, plan) });
+  ports.logger.log({ event: 'main.start', pid: running.pid, command: [...argv] });
   return { pid: running.pid, exited, status: () => status };
 }
-
-/** Main's command as the logs show it: secret-looking variables of the hooks file masked. */
-const shownCommand = (argv: readonly string[], plan: Plan) => [...(plan.main?.shownArgv ?? argv)];

@@ -18,26 +18,30 @@ function onState<T>(ports: SupervisorPorts, state: StatePort, during: 'lock' | '
 /** How often a start waiting for the state directory tries again. */
 const LOCK_RETRY_MS = 200;
 
+/** How a run stands with the state directory: held; no FFI to lock it; could not lock it; or stopped while waiting. */
+export type Hold = 'held' | 'unlocked' | 'failed' | 'stopped';
+
 /**
  * Waits until this run holds the state directory, while another hookvisor (a run still stopping, or a
- * second container on the same volume) holds it. False when a stop signal came first: then nothing may
- * run, since the record is the other run's.
+ * second container on the same volume) holds it. 'stopped' when a stop signal came while waiting: then
+ * nothing may run, since the record is the other run's. Only a held (or, without the FFI, an unlockable)
+ * directory may be recovered: an unlocked record could be a live run's.
  */
-export async function holdState(ports: SupervisorPorts, stopRequested: () => boolean): Promise<boolean> {
+export async function holdState(ports: SupervisorPorts, stopRequested: () => boolean): Promise<Hold> {
   const state = ports.state;
-  if (!state) return true;
+  if (!state) return 'held';
   const since = ports.clock.now();
-  for (let logged = false; ; logged = true) {
+  for (let waited = false; ; waited = true) {
     const r = onState(ports, state, 'lock', () => state.tryLock());
-    // A directory that cannot be locked cannot be written either: that is logged, and the run goes on.
-    if (!r.ok) return true;
-    if (r.value === 'unsupported') return ports.logger.log({ event: 'state.unlocked', path: state.path }), true;
+    if (waited && stopRequested()) return 'stopped';
+    if (!r.ok) return 'failed';
+    if (r.value === 'unsupported') return ports.logger.log({ event: 'state.unlocked', path: state.path }), 'unlocked';
     if (r.value === 'locked') {
-      if (logged) ports.logger.log({ event: 'state.locked', path: state.path, waitedMs: Math.round(ports.clock.now() - since) });
-      return true;
+      if (waited) ports.logger.log({ event: 'state.locked', path: state.path, waitedMs: Math.round(ports.clock.now() - since) });
+      return 'held';
     }
-    if (!logged) ports.logger.log({ event: 'state.busy', path: state.path });
-    if (stopRequested()) return false;
+    if (!waited) ports.logger.log({ event: 'state.busy', path: state.path });
+    if (stopRequested()) return 'stopped';
     await ports.clock.delay(LOCK_RETRY_MS).promise;
   }
 }

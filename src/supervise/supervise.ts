@@ -18,11 +18,11 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
   const router = routeSignals(plan.stop, ports);
   try {
-    const held = await holdState(ports, router.stopRequested);
+    const hold = await holdState(ports, router.stopRequested);
     let recovered = false;
-    if (held) await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
+    if (hold === 'held' || hold === 'unlocked') await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
     // A stop signal while another run held the state, or during the recovery: nothing has started since.
-    const interrupted = !held || (recovered && router.stopRequested());
+    const interrupted = hold === 'stopped' || (recovered && router.stopRequested());
     const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(plan, plan.main.argv, ports, router);
     if (!interrupted && (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports)))) settlePostStop(ports);
     const exitCode = exitCodeOf(stopped, plan.exitRemap);

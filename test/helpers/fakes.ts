@@ -68,13 +68,14 @@ export class FakeState implements StatePort {
   readonly path = '/fake/state/poststop-owed.json';
   owed?: Owed;
   failWrites = false;
-  /** What tryLock answers, in turn; then 'locked'. */
-  locks: ('locked' | 'busy' | 'unsupported')[] = [];
+  /** What tryLock answers, in turn ('error' throws); then 'locked'. */
+  locks: ('locked' | 'busy' | 'unsupported' | 'error')[] = [];
   constructor(private readonly calls: string[]) {}
 
   tryLock(): 'locked' | 'busy' | 'unsupported' {
     const answer = this.locks.shift() ?? 'locked';
     this.calls.push(`state lock ${answer}`);
+    if (answer === 'error') throw new Error('EIO: i/o error');
     return answer;
   }
 

@@ -151,6 +151,7 @@ hooks:
     - http: { url: "http://127.0.0.1:\${PORT}/drain?token=\${API_TOKEN}", method: POST, headers: { Authorization: "Bearer \${API_TOKEN}" }, body: "osd \${OSD_ID}" }
   postStop:
     - run: [sh, -c, 'echo "post $1" >> "$MARK"', sh, "--token=\${API_TOKEN}"]
+    - shell: 'echo "the token is $API_TOKEN"'
 `,
       );
       const env = { TOKEN_FROM_ENV: 's3cr3t-value', PORT: String(port), OSD_ID: '7', MARK: mark, WORK: dir };
@@ -160,7 +161,9 @@ hooks:
       expect((await hv.exited).code).toBe(0);
       expect(readMarks(mark)).toEqual(['main --token=s3cr3t-value', 'POST /drain?token=s3cr3t-value Bearer s3cr3t-value osd 7', 'post --token=s3cr3t-value']);
       expect(eventsNamed(hv.events(), 'main.start')[0]!.command).toEqual(['node', fixture('http-recorder.mjs'), '--token=***']);
-      expect(eventsNamed(hv.events(), 'hook.end').map((e) => e.task)).toEqual([`http POST http://127.0.0.1:${port}/drain?token=***`, 'sh -c echo "post $1" >> "$MARK" sh --token=***']);
+      expect(eventsNamed(hv.events(), 'hook.end').map((e) => e.task)).toEqual([`http POST http://127.0.0.1:${port}/drain?token=***`, 'sh -c echo "post $1" >> "$MARK" sh --token=***', 'echo "the token is $API_TOKEN"']);
+      // A task's own output too: the value is masked wherever it shows.
+      expect(eventsNamed(hv.events(), 'hook.output').map((e) => e.line)).toContain('the token is ***');
       const dry = await runHookvisor(['dry-run', '--hooks', hooks], { env });
       for (const text of [hv.stderr, dry.stdout, readFileSync(join(dir, 'report.json'), 'utf8')]) {
         expect(text).not.toMatch(/s3cr3t/);

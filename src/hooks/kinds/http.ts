@@ -22,10 +22,10 @@ export async function runHttp(spec: HttpSpec, ctx: KindContext): Promise<KindRes
   try {
     response = await fetch(spec.url, { method: spec.method, headers, body: spec.body, signal: ctx.signal, redirect: 'manual' });
   } catch (err) {
-    return { ok: false, error: ctx.signal.aborted ? `timed out calling ${spec.shownUrl}` : describeFetchError(err) };
+    return { ok: false, error: ctx.signal.aborted ? `timed out calling ${spec.url}` : describeFetchError(err) };
   }
   const first = await firstLine(response);
-  ctx.log(`${spec.method} ${spec.shownUrl} -> ${response.status}${first ? `: ${first}` : ''}`);
+  ctx.log(`${spec.method} ${spec.url} -> ${response.status}${first ? `: ${first}` : ''}`);
   const ok = spec.expectStatus ? spec.expectStatus.includes(response.status) : response.status >= 200 && response.status < 300;
   return ok ? { ok } : { ok, error: `expected status ${spec.expectStatus?.join(' or ') ?? '2xx'}, got ${response.status}` };
 }

@@ -23,7 +23,7 @@ describe('buildPlan, task kinds and options', () => {
     );
     expect(plan.tasks.preStop).toEqual([
       expect.objectContaining({ kind: 'sleep', sleepMs: 5000, timeoutMs: 5000, name: 'sleep 5s', retries: 0, retryDelayMs: 1000 }),
-      expect.objectContaining({ kind: 'http', http: { url: 'http://127.0.0.1:8080/drain', shownUrl: 'http://127.0.0.1:8080/drain', method: 'POST', headers: {}, body: undefined, expectStatus: [202] }, timeoutMs: 30_000, name: 'http POST http://127.0.0.1:8080/drain expecting 202' }),
+      expect.objectContaining({ kind: 'http', http: { url: 'http://127.0.0.1:8080/drain', method: 'POST', headers: {}, body: undefined, expectStatus: [202] }, timeoutMs: 30_000, name: 'http POST http://127.0.0.1:8080/drain expecting 202' }),
       expect.objectContaining({ kind: 'waitFor', waitFor: { port: 6800, host: '127.0.0.1', path: undefined, state: 'closed', intervalMs: 100 }, name: 'wait for 127.0.0.1:6800 to be closed' }),
       expect.objectContaining({ kind: 'waitFor', waitFor: { port: undefined, host: '127.0.0.1', path: '/run/lock', state: 'exists', intervalMs: 50 } }),
     ]);

@@ -23,7 +23,7 @@ const errorOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
 describe('buildPlan', () => {
   it('is a plain init without a hooks file', () => {
     const plan = buildPlan(configSchema.parse({}), ['sleep', '1'], { PATH: '/bin' });
-    expect(plan.main).toMatchObject({ argv: ['sleep', '1'], from: 'command line', shownArgv: ['sleep', '1'] });
+    expect(plan.main).toMatchObject({ argv: ['sleep', '1'], from: 'command line' });
     expect(plan.env).toEqual({ PATH: '/bin' });
     expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS, gracePeriodMs: undefined, ladder: [] });
     expect(plan.budget.totalMs).toBe(10_000 + KILL_WAIT_MS);

@@ -88,6 +88,30 @@ describe('recovery of a killed run (state:)', () => {
     expect(state.owed).toBeDefined();
   });
 
+  it('runs nothing when the stop signal came while it waited, even if the lock is free by then', async () => {
+    const { ports, processes, state, emitter } = setup();
+    state.locks = ['busy', 'locked'];
+    state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.length > 0);
+    emitter.emit('SIGTERM');
+    expect(await running).toBe(1);
+    expect(processes.calls).toEqual(['state lock busy', 'state lock locked']);
+  });
+
+  it('recovers nothing when the state directory cannot be locked (the record could be a live run\'s), and runs as usual', async () => {
+    const { ports, processes, state, logger } = setup();
+    state.locks = ['error'];
+    state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
+    const running = supervise(plan(), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 0 });
+    expect(await running).toBe(0);
+    expect(processes.calls.slice(0, 3)).toEqual(['state lock error', 'state owed preStartCompleted=false', 'task mount [preStart]']);
+    expect(logger.events).toContainEqual({ event: 'state.error', path: state.path, during: 'lock', error: 'EIO: i/o error' });
+    expect(logger.events.some((e) => e.event === 'recovery.start')).toBe(false);
+  });
+
   it('goes on without the lock when the FFI is missing, saying so', async () => {
     const { ports, processes, state, logger } = setup();
     state.locks = ['unsupported'];

@@ -27,7 +27,7 @@ async function server(answer: (res: ServerResponse, req: IncomingMessage) => voi
   return { url: `http://127.0.0.1:${port}`, seen, http, sockets };
 }
 
-const get = (url: string, more: Partial<HttpSpec> = {}): HttpSpec => ({ url, shownUrl: more.url ?? url, method: 'GET', headers: {}, ...more });
+const get = (url: string, more: Partial<HttpSpec> = {}): HttpSpec => ({ url, method: 'GET', headers: {}, ...more });
 
 describe('runHttp', { timeout: 5000 }, () => {
   expectNoLeakedHandles();
@@ -50,7 +50,7 @@ describe('runHttp', { timeout: 5000 }, () => {
     const { url, seen, http, sockets } = await server((res) => res.writeHead(202).end('draining'));
     http.keepAliveTimeout = 60_000;
     const c = ctx();
-    const spec = { url: `${url}/drain`, shownUrl: `${url}/drain`, method: 'POST', headers: { Authorization: 'Bearer s3cret', 'X-Grace': '10' }, body: '{"grace":10}' };
+    const spec = { url: `${url}/drain`, method: 'POST', headers: { Authorization: 'Bearer s3cret', 'X-Grace': '10' }, body: '{"grace":10}' };
     expect(await runHttp(spec, c)).toEqual({ ok: true });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/drain', body: '{"grace":10}' });
