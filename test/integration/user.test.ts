@@ -6,15 +6,20 @@ afterEach(killLeftovers);
 
 const root = process.getuid?.() === 0;
 
+/** A marker file in `dir` that an unprivileged main or task can write too. */
+function writableMark(dir: string): string {
+  const mark = `${dir}/marks`;
+  chmodSync(dir, 0o755);
+  writeFileSync(mark, '');
+  chmodSync(mark, 0o666);
+  return mark;
+}
+
 describe.skipIf(!root)('user:', () => {
   it('runs main and a task as the user, with its gid and supplementary groups, while other tasks stay root', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const mark = `${dir}/marks`;
-      // The unprivileged main and task must be able to write the marker file.
-      chmodSync(dir, 0o755);
-      writeFileSync(mark, '');
-      chmodSync(mark, 0o666);
+      const mark = writableMark(dir);
       // nobody (65534) and the users group (100) are in every Debian image.
       const hooks = writeFile(
         dir,
@@ -35,13 +40,10 @@ describe.skipIf(!root)('user:', () => {
     }
   });
 
-  it("sets HOME to the user's home from /etc/passwd, as docker run --user does, unless the hooks file gives HOME", async () => {
+  it("sets HOME to the user's home from /etc/passwd, unless the hooks file gives HOME", async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const mark = `${dir}/marks`;
-      chmodSync(dir, 0o755);
-      writeFileSync(mark, '');
-      chmodSync(mark, 0o666);
+      const mark = writableMark(dir);
       const hooks = writeFile(
         dir,
         'hooks.yaml',
