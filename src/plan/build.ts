@@ -7,7 +7,8 @@ import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { computeBudget, KILL_WAIT_MS } from './budget.js';
 import { redactor } from './secrets.js';
-import { homeUnlessSet, planTask, type At, type UserResolver } from './plan-task.js';
+import type { At } from './at.js';
+import { homeUnlessSet, planTask, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
 export { KILL_WAIT_MS } from './budget.js';

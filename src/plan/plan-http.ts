@@ -1,7 +1,7 @@
 import { expand, partialExpand, type Lookup } from '../config/expand.js';
 import type { TaskConfig } from '../config/schema.js';
 import type { KeyPath } from '../config/yaml-source.js';
-import type { At } from './plan-task.js';
+import type { At } from './at.js';
 import { RUNTIME_VARIABLES, type HttpSpec } from './types.js';
 
 /**

@@ -2,12 +2,11 @@ import { displayArg, expand, partialExpand, referencedVariables, UnsetVariableEr
 import type { PostStopTaskConfig, TaskConfig } from '../config/schema.js';
 import type { KeyPath } from '../config/yaml-source.js';
 import type { SignalName } from '../signals/names.js';
+import type { At } from './at.js';
 import { describeAction, type DistributiveOmit } from './describe.js';
 import { planHttp } from './plan-http.js';
 import { RUNTIME_VARIABLES, type Phase, type PlannedTask, type PlannedUser } from './types.js';
 
-/** Runs `fn`; a thrown problem is recorded against `path` and `fallback` stands in. */
-export type At = <T>(path: KeyPath, fn: () => T, fallback: T) => T;
 export type UserResolver = (spec: string) => PlannedUser;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
