@@ -23,10 +23,13 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
-    return doc.errors.map((e) => {
+    const issues = doc.errors.map((e) => {
       const pos = e.linePos?.[0];
       return { path: '', message: `invalid YAML: ${plainMessage(e.message)}`, line: pos?.line, column: pos?.col };
     });
+    // A document nested too deeply overflows the parser's stack more than once: one line says it.
+    const tooDeep = issues.find((i) => i.message.endsWith(TOO_DEEP));
+    return tooDeep ? [tooDeep] : issues;
   }
   let data: unknown;
   try {
@@ -58,9 +61,12 @@ function firstAlias(doc: Document): number | undefined {
   return offset;
 }
 
+const TOO_DEEP = 'nested too deeply';
+
 /** The parser's first line, without its own position (we give ours) and in words for a too-deep document. */
 function plainMessage(message: string): string {
-  if (message.includes('Maximum call stack size exceeded')) return 'nested too deeply';
+  // V8 says it one way, and its regular expression engine (Node >= 24) another.
+  if (/Maximum call stack size exceeded|Stack overflow/.test(message)) return TOO_DEEP;
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 

@@ -95,7 +95,8 @@ describe('dry-run', () => {
         /^postStop  ·+█+·?  \+47.8s report$/,
         /^exit +▲ \+1m18.2s at the latest$/,
       ]);
-      expect(readdirSync(dir)).toEqual([]);
+      // Node >= 22.1 keeps its compile cache under TMPDIR: Node's, not the plan's doing.
+      expect(readdirSync(dir).filter((f) => f !== 'node-compile-cache')).toEqual([]);
     }));
 
   it('starts no process at all: neither main nor any task of any phase writes its marker', () =>
