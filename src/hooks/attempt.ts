@@ -14,3 +14,15 @@ export interface TaskPorts {
   clock: Clock;
   logger: Logger;
 }
+
+/** Resolves when `signal` aborts (never without one); `dispose` removes the listener. */
+export function whenAborted(signal: AbortSignal | undefined): { promise: Promise<void>; dispose(): void } {
+  if (!signal) return { promise: new Promise(() => {}), dispose: () => {} };
+  let onAbort = () => {};
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}

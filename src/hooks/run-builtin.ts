@@ -1,6 +1,6 @@
 import type { BuiltinTask } from '../plan/types.js';
 import type { Timer } from '../process/ports.js';
-import type { AttemptResult, TaskPorts } from './attempt.js';
+import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
 import { runHelper } from './run-helper.js';
 import { runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
 
@@ -17,12 +17,15 @@ function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
 }
 
 /** One attempt of a built-in task, aborted at `limitMs`; its helper programs get the task's environment. */
-export async function runBuiltin(task: BuiltinTask, env: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
+export async function runBuiltin(task: BuiltinTask, env: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts, cut?: AbortSignal): Promise<AttemptResult> {
   const { clock, logger } = ports;
   const controller = new AbortController();
   const timer = clock.delay(limitMs);
   let timedOut = false;
-  void timer.promise.then(() => ((timedOut = true), controller.abort()));
+  const end = () => ((timedOut = true), controller.abort());
+  void timer.promise.then(end);
+  const cutOff = whenAborted(cut);
+  void cutOff.promise.then(end);
   const early: Timer[] = [];
   const ctx: KindContext = {
     signal: controller.signal,
@@ -44,6 +47,7 @@ export async function runBuiltin(task: BuiltinTask, env: Record<string, string>,
     result = { ok: false, error: (err as Error).message ?? String(err) };
   } finally {
     timer.cancel();
+    cutOff.dispose();
     early.forEach((t) => t.cancel());
   }
   // A sleep cut short by its own timeout did what it was asked within the time it had.

@@ -2,7 +2,7 @@ import { expand } from '../config/expand.js';
 import { OUTPUT_DRAIN_MS, TASK_KILL_WAIT_MS } from '../plan/budget.js';
 import type { CommandTask } from '../plan/types.js';
 import type { ExitStatus, TaskProcess } from '../process/ports.js';
-import type { AttemptResult, TaskPorts } from './attempt.js';
+import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
 import { readLines } from './output.js';
 
 /** Lines of one attempt's output that are logged; past this they are counted, so a chatty task cannot flood the logs. */
@@ -12,7 +12,7 @@ export const MAX_LOGGED_LINES = 10_000;
  * One attempt of a run or shell task, to its exit or to `limitMs`, when its whole process group is SIGKILLed.
  * `runtime` holds the HOOKVISOR_* variables; they fill the task's deferred `${...}` and its environment.
  */
-export async function runCommand(task: CommandTask, env: Record<string, string>, runtime: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts): Promise<AttemptResult> {
+export async function runCommand(task: CommandTask, env: Record<string, string>, runtime: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts, cut?: AbortSignal): Promise<AttemptResult> {
   const { processes, clock, logger } = ports;
   const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
   let child: TaskProcess;
@@ -29,9 +29,12 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   };
   const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);
 
+  // The limit, or a cut (the stop's SIGKILL time reached a task beside main), ends the attempt the same way.
   const timer = clock.delay(limitMs);
-  let status = await Promise.race([child.exited, timer.promise.then(() => undefined)]);
+  const cutOff = whenAborted(cut);
+  let status = await Promise.race([child.exited, timer.promise.then(() => undefined), cutOff.promise.then(() => undefined)]);
   timer.cancel();
+  cutOff.dispose();
   const timedOut = status === undefined;
   if (status === undefined) {
     if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);

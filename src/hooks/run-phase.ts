@@ -15,6 +15,8 @@ export interface PhaseOptions {
   cancelled?: () => boolean;
   /** Clock time by which every task must end (the grace period's budget). */
   deadline?: number;
+  /** Aborted when the running task must end now and the rest be skipped (a stop reached its SIGKILL time). */
+  cut?: AbortSignal;
 }
 
 /** Runs a phase's tasks in order, honouring each task's onFailure. */
@@ -25,12 +27,12 @@ export async function runPhase(tasks: readonly PlannedTask[], ports: TaskPorts, 
   ports.logger.log({ event: 'phase.start', phase, tasks: tasks.length });
   let aborted = false;
   for (const task of tasks) {
-    if (aborted || opts.cancelled?.()) {
+    if (aborted || opts.cancelled?.() || opts.cut?.aborted) {
       aborted = true;
-      ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: opts.cancelled?.() ? 'stopping' : 'an earlier task failed with onFailure: abort' });
+      ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: opts.cancelled?.() || opts.cut?.aborted ? 'stopping' : 'an earlier task failed with onFailure: abort' });
       continue;
     }
-    const result = await runTask(task, opts.baseEnv, opts.runtime, ports, opts.deadline);
+    const result = await runTask(task, opts.baseEnv, opts.runtime, ports, opts.deadline, opts.cut);
     results.push(result);
     if (!result.ok && task.onFailure === 'abort') aborted = true;
   }

@@ -1,7 +1,7 @@
 import { overrunMs } from '../plan/budget.js';
 import { fillHttp } from '../plan/plan-http.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
-import type { AttemptResult, TaskPorts } from './attempt.js';
+import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
 import { runBuiltin } from './run-builtin.js';
 import { runCommand } from './run-command.js';
 
@@ -17,7 +17,7 @@ export interface TaskResult extends AttemptResult {
  * Runs a task with its retries. A `deadline` (clock time, from the grace period) caps every attempt
  * and delay; a task that reaches it stops there as timed out.
  */
-export async function runTask(task: PlannedTask, baseEnv: Record<string, string>, runtime: Record<string, string>, ports: TaskPorts, deadline?: number): Promise<TaskResult> {
+export async function runTask(task: PlannedTask, baseEnv: Record<string, string>, runtime: Record<string, string>, ports: TaskPorts, deadline?: number, cut?: AbortSignal): Promise<TaskResult> {
   const { clock, logger } = ports;
   const started = clock.now();
   const env = { ...baseEnv, ...task.env, ...runtime };
@@ -25,20 +25,29 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now() - overrunMs(task.kind));
   let result: AttemptResult = { ok: false, timedOut: true, error: 'no time left in the grace period' };
   let attempts = 0;
-  while (attempts <= task.retries && left() > 0) {
+  while (attempts <= task.retries && left() > 0 && !cut?.aborted) {
     attempts++;
     const limit = Math.min(task.timeoutMs, left());
-    if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports);
-    else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports);
-    else result = await runBuiltin(task, env, limit, attempts, ports);
-    if (result.ok || attempts > task.retries) break;
+    if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports, cut);
+    else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports, cut);
+    else result = await runBuiltin(task, env, limit, attempts, ports, cut);
+    if (result.ok || attempts > task.retries || cut?.aborted) break;
     const delay = Math.min(task.retryDelayMs, left());
     logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });
-    if (delay > 0) await clock.delay(delay).promise;
+    if (delay > 0) await pause(delay, cut, ports);
   }
   const done: TaskResult = { task: task.name, ...result, attempts, durationMs: Math.round(clock.now() - started) };
   logger.log({ event: 'hook.end', phase: task.phase, ...done });
   return done;
+}
+
+/** A retry delay that a cut ends early. */
+async function pause(ms: number, cut: AbortSignal | undefined, ports: TaskPorts): Promise<void> {
+  const timer = ports.clock.delay(ms);
+  const cutOff = whenAborted(cut);
+  await Promise.race([timer.promise, cutOff.promise]);
+  timer.cancel();
+  cutOff.dispose();
 }
 
 function describe(r: AttemptResult): string {

@@ -7,8 +7,10 @@ export interface SignalRouter {
   readonly stopSignal: Promise<SignalName>;
   /** True once a stop signal arrived. */
   stopRequested(): boolean;
-  /** From now on stop signals are logged and ignored (a stop, or main's own exit, is being handled). */
+  /** From now on stop signals are logged and ignored, and `on:` signals are forwarded without their tasks (a stop, or main's own exit, is being handled). */
   markStopping(): void;
+  /** True once markStopping was called. */
+  stopping(): boolean;
   /** Where other signals go; undefined while there is no main. */
   forwardTo(pid: number | undefined): void;
   /** Sends a signal to main as forwarding does (logged; ignored when there is no main). */
@@ -35,7 +37,8 @@ export function routeSignals(stop: StopPlan, ports: Pick<SupervisorPorts, 'signa
       requested = stopping = true;
       return resolveStop(signal);
     }
-    if (!interceptor?.(signal)) forward(signal);
+    // During a stop no new tasks start: an on: signal is forwarded like any other.
+    if (stopping || !interceptor?.(signal)) forward(signal);
   });
 
   function forward(signal: SignalName): void {
@@ -48,6 +51,7 @@ export function routeSignals(stop: StopPlan, ports: Pick<SupervisorPorts, 'signa
     stopSignal,
     stopRequested: () => requested,
     markStopping: () => void (stopping = true),
+    stopping: () => stopping,
     forwardTo: (pid) => void (target = pid),
     forward,
     intercept: (handler) => void (interceptor = handler),

@@ -15,7 +15,7 @@ interface State {
  * One that arrives while its tasks run is queued once: never lost, never run twice at the same time.
  * Returns a function resolving when every running set of tasks has finished.
  */
-export function handleSignalTasks(plan: Plan, router: SignalRouter, mainPid: () => number | undefined, ports: SupervisorPorts): () => Promise<void> {
+export function handleSignalTasks(plan: Plan, router: SignalRouter, mainPid: () => number | undefined, ports: SupervisorPorts, cut?: AbortSignal): () => Promise<void> {
   const states = new Map<SignalName, State>();
   router.intercept((signal) => {
     const entry = plan.on[signal];
@@ -30,9 +30,10 @@ export function handleSignalTasks(plan: Plan, router: SignalRouter, mainPid: () 
     state.running = (async () => {
       do {
         state.queued = false;
-        await runPhase(entry.tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('on', mainPid(), undefined, signal) });
+        await runPhase(entry.tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('on', mainPid(), undefined, signal), cut });
         if (entry.forward) router.forward(signal);
-      } while (state.queued);
+        // A run queued before a stop began is dropped: the stop is what matters now.
+      } while (state.queued && !router.stopping());
       state.running = undefined;
     })();
     return true;

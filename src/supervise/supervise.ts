@@ -6,6 +6,7 @@ import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import { holdState, owePostStop, recover, settlePostStop } from './recover.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
+import { cutAfterStop, settleBeside } from './cut.js';
 import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
 
@@ -39,7 +40,9 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
   try {
     const since = new Date().toISOString();
     owePostStop(plan, ports, since, false);
-    const preStart = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: router.stopRequested });
+    const preStartCut = cutAfterStop(plan, router, ports);
+    const preStart = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: router.stopRequested, cut: preStartCut.signal });
+    preStartCut.dispose();
     if (router.stopRequested()) return { reason: 'signal' };
     if (preStart.aborted) return { reason: 'start-failed' };
     owePostStop(plan, ports, since, true);
@@ -49,19 +52,19 @@ async function runUntilStopped(plan: Plan, argv: readonly string[], ports: Super
     main = started;
     router.forwardTo(main.pid);
     const running = main;
-    signalTasksDone = handleSignalTasks(plan, router, () => running.pid, ports);
+    const beside = new AbortController();
+    signalTasksDone = handleSignalTasks(plan, router, () => running.pid, ports, beside.signal);
     const postStart = runPhase(plan.tasks.postStart, ports, {
       baseEnv: plan.env,
       runtime: runtimeEnv('postStart', main.pid),
       cancelled: () => router.stopRequested() || running.status() !== undefined,
+      cut: beside.signal,
     });
 
     const signal = await Promise.race([main.exited.then(() => undefined), router.stopSignal]);
     router.markStopping();
-    if (signal === undefined) await stopLeftovers(plan, main, ports);
-    else await stopMain(plan, main, signal, ports);
-    await postStart;
-    await signalTasksDone();
+    const killAt = signal === undefined ? await stopLeftovers(plan, main, ports) : await stopMain(plan, main, signal, ports);
+    await settleBeside(Promise.all([postStart, signalTasksDone()]), killAt, beside, ports);
     return { reason: signal === undefined ? 'exit' : 'signal', mainPid: main.pid, main: main.status() };
   } catch (err) {
     // A bug of ours must not cost the cleanup: stop main if it runs, then postStop as usual.

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 import { orchestratorStop } from '../helpers/orchestrator.js';
 
@@ -39,6 +39,55 @@ describe('grace period', () => {
       cleanup();
     }
   }, 20_000);
+
+  it.skipIf(NO_UNSHARE).each([
+    ['a postStart task', 'postStart:\n    - { name: beside, run: [sleep, "30"], timeout: 60s }\n    - { name: beside too, sleep: 30s, timeout: 60s }', false],
+    ['an on: SIGHUP task', 'preStop: []', true],
+  ])('%s still running at the stop is cut at the grace deadline, so postStop finishes in time', async (_, tasks, hup) => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const mark = `${dir}/marks`;
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop: { timeout: 60s }\non:\n  SIGHUP:\n    tasks: [{ name: reload, run: [sleep, "30"], timeout: 60s }]\n    forward: false\nhooks:\n  ${tasks}\n  postStop:\n    - { shell: 'echo "postStop done" >> "$MARK"', timeout: 1s }\n`,
+      );
+      // 5s - 500ms margin - postStop's 1.4s - 2s after SIGKILL: SIGKILL, and the cut, at +1.1s.
+      const hv = startAsPid1(['--hooks', hooks, '--grace-period', '5s', '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      if (hup) {
+        hv.signalPid1('SIGHUP');
+        await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'reload');
+      }
+      const stop = await orchestratorStop(hv, 5000, { signal: hv.signalPid1 });
+      expect(stop.killed).toBe(false);
+      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop done']);
+      const cut = eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStart' || e.phase === 'on');
+      expect(cut.map((e) => [e.task, e.timedOut])).toEqual(hup ? [['reload', true]] : [['beside', true]]);
+      // Cut at the SIGKILL time (+1.1s), not at once: main had ended at SIGTERM already.
+      expect(cut[0]!.durationMs).toBeGreaterThanOrEqual(1000);
+    } finally {
+      cleanup();
+    }
+  }, 20_000);
+
+  it('a preStart task still running at a stop gets until the stop\'s SIGKILL time (stop.timeout), then is cut and postStop runs', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const mark = `${dir}/marks`;
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 1s }\nhooks:\n  preStart:\n    - { name: slow mount, run: [sleep, "30"], timeout: 60s }\n  postStop:\n    - { shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"' }\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark } });
+      await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'slow mount');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(1);
+      expect(readMarks(mark)).toEqual(['postStop signal']);
+      const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'slow mount');
+      expect(end).toMatchObject({ ok: false, timedOut: true });
+      expect(end!.durationMs).toBeGreaterThanOrEqual(900);
+    } finally {
+      cleanup();
+    }
+  });
 
   it.skipIf(NO_UNSHARE)('counts a pod preStop hook that ran first when the grace period passed to hookvisor is the rest', async () => {
     const { dir, cleanup } = tempDir();

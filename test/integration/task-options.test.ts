@@ -121,4 +121,16 @@ describe('on: signal tasks', () => {
       const runs = eventsNamed(hv.events(), 'hook.start').filter((e) => e.phase === 'on');
       expect(runs).toHaveLength(3);
     }));
+
+  it('during a stop an on: signal starts no tasks: it is forwarded like any other signal', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `on:\n  SIGHUP:\n    tasks: [{ run: [${fixture('mark.sh')}, reload] }]\nhooks:\n  preStop:\n    - { name: hup, shell: 'kill -HUP $PPID' }\n    - { name: wait for it, shell: 'until grep -q "main got HUP" "$MARK"; do sleep 0.01; done', timeout: 5s }\n`);
+      const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
+      await hv.waitFor('READY');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['main started', 'main got HUP', 'main got TERM']);
+      expect(eventsNamed(hv.events(), 'hook.start').filter((e) => e.phase === 'on')).toEqual([]);
+      expect(eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'wait for it')).toMatchObject({ ok: true });
+    }));
 });
