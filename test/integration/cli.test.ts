@@ -1,9 +1,8 @@
 // The command line (issue 2, "Command line"): where the hooks file and COMMAND come from, plain init,
 // usage errors, log level and format, and main keeping the real stdin/stdout/stderr.
 import { readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, killLeftovers, ROOT, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
+import { fixture, killLeftovers, ROOT, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

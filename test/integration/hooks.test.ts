@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, waitNotRunning, writeFile, type Hv, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, waitNotRunning, writeFile, type Hv, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

@@ -1,7 +1,6 @@
 // Signals that do not start a stop are forwarded to main unchanged (issue 2, lifecycle step 4).
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

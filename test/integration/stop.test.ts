@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, writeFile, type LogRecord, withDir } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
