@@ -64,7 +64,7 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
 
   // Every secret-looking variable's value, the file's, the tasks' and the inherited ones, wherever it shows.
   const taskEnvs = [...Object.values(tasks).flat(), ...Object.values(on).flatMap((o) => o!.tasks)].map((t) => t.env);
-  const redact = redactor(Object.assign({}, ...taskEnvs, mainEnv));
+  const redact = redactor(mainEnv, ...taskEnvs);
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues.map((i) => ({ ...i, message: redact(i.message) })));
   const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod, ...ladderOf(config.stop) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));

@@ -12,21 +12,27 @@ const NOT_SECRET = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
 export type Redact = (text: string) => string;
 
 /**
- * Masks the value of every secret-looking variable of `env` wherever it appears, so a value that reaches
+ * Masks the value of every secret-looking variable of `envs` wherever it appears, so a value that reaches
  * text through another variable (DB_URL built from DB_PASSWORD) is masked too. Overlapping values are
  * masked as one span, so no part of either shows.
  */
-export function redactor(env: Readonly<Record<string, string>>): Redact {
+export function redactor(...envs: readonly Readonly<Record<string, string>>[]): Redact {
   const values = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!SECRET_NAME.test(name) || value.length < MIN_SECRET_LENGTH || NOT_SECRET.test(value)) continue;
-    values.add(value);
-    // A partly expanded template holds a literal $ as $$.
-    values.add(value.replaceAll('$', '$$$$'));
+  // Every environment on its own: two tasks may give one name two different secrets.
+  for (const env of envs) {
+    for (const [name, value] of Object.entries(env)) {
+      if (!SECRET_NAME.test(name) || value.length < MIN_SECRET_LENGTH || NOT_SECRET.test(value)) continue;
+      values.add(value);
+      // A partly expanded template holds a literal $ as $$.
+      values.add(value.replaceAll('$', '$$$$'));
+    }
   }
-  if (values.size === 0) return (text) => text;
+  if (values.size === 0) return unchanged;
   return (text) => mask(text, spans(text, values));
 }
+
+/** The redactor when there is nothing to mask: callers can skip the work. */
+export const unchanged: Redact = (text) => text;
 
 function spans(text: string, values: ReadonlySet<string>): [number, number][] {
   const found: [number, number][] = [];

@@ -36,6 +36,13 @@ describe('the redactor', () => {
     expect(redactor({ A_TOKEN: 'abcdef', B_TOKEN: 'defghi' })('x abcdefghi y')).toBe('x *** y');
   });
 
+  it('masks every value of a name that several environments give, and passes events on untouched when there is nothing to mask', () => {
+    const redact = redactor({ DB_PASSWORD: 'first-secret' }, { DB_PASSWORD: 'second-secret' });
+    expect(redact('first-secret second-secret')).toBe('*** ***');
+    const inner = memoryLogger();
+    expect(redactingLogger(inner, redactor({ OSD_ID: '3' }))).toBe(inner);
+  });
+
   it('masks every string of a log event, however deep', () => {
     const inner = memoryLogger();
     redactingLogger(inner, redactor(ENV)).log({ event: 'main.start', pid: 7, command: ['db', '--password=pw-value'] });
@@ -49,11 +56,11 @@ describe('the redactor', () => {
 
 describe('secrets in the plan', () => {
   it('run with their values; dry-run masks them, also inside variables built from them, in tasks\' own env and on the command line', () => {
-    const plan = planOf('env: { DB_URL: "postgres://u:${DB_PASSWORD}@db/x" }\nhooks:\n  postStop:\n    - run: [psql, "${DB_URL}"]\n    - run: [echo, "${OWN_SECRET}", "${URL2}"]\n      env: { OWN_SECRET: hidden-value, URL2: "x-${API_TOKEN}" }\n    - unmount: "/mnt/${OWN_MOUNT:-pw-value}"\n', ['db', '--password=pw-value']);
+    const plan = planOf('env: { DB_URL: "postgres://u:${DB_PASSWORD}@db/x" }\nhooks:\n  postStop:\n    - run: [psql, "${DB_URL}"]\n    - run: [echo, "${OWN_SECRET}", "${URL2}"]\n      env: { OWN_SECRET: hidden-value, URL2: "x-${API_TOKEN}" }\n    - run: [echo, "${OWN_SECRET}"]\n      env: { OWN_SECRET: other-hidden }\n    - unmount: "/mnt/${OWN_MOUNT:-pw-value}"\n', ['db', '--password=pw-value']);
     expect(plan.main?.argv).toEqual(['db', '--password=pw-value']);
     expect((plan.tasks.postStop[0] as CommandTask).argv).toEqual(['psql', 'postgres://u:pw-value@db/x']);
     const text = plan.redact(renderPlan(plan));
-    expect(text).not.toMatch(/pw-value|tok-value|hidden-value/);
+    expect(text).not.toMatch(/pw-value|tok-value|hidden-value|other-hidden/);
     expect(text).toContain('main      db --password=***   (from the command line)');
     expect(text).toContain('psql postgres://u:***@db/x');
     expect(text).toContain('echo *** x-***');
