@@ -6,6 +6,7 @@ import { checkTrusted } from '../config/trust.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
+import { loadFlock } from '../libc/flock.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { redactingLogger, redactValue } from '../log/redact.js';
 import { writeFileAtomic } from '../files/atomic.js';
@@ -18,7 +19,6 @@ import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
 import { ownedPids, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
-import { loadFlock } from '../libc/flock.js';
 import { fileState, OWED_FILE, readOwed } from '../state/file.js';
 import { supervise } from '../supervise/supervise.js';
 import { parseArgs } from './args.js';
@@ -56,7 +56,6 @@ function writeReport(path: string, report: StopReport, logger: Logger, redact: (
     logger.log({ event: 'report.error', path, error: (err as Error).message });
   }
 }
-
 
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {

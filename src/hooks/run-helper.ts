@@ -2,7 +2,6 @@ import { TASK_KILL_WAIT_MS } from '../plan/budget.js';
 import type { Timer } from '../process/ports.js';
 import type { TaskPorts } from './attempt.js';
 
-
 export interface HelperResult {
   /** Undefined when it was killed at the task's timeout or could not run. */
   code: number | undefined;

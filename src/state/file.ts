@@ -1,7 +1,7 @@
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
-import type { TryLock } from '../libc/flock.js';
 import { join } from 'node:path';
 import { removeFileDurable, writeFileAtomic } from '../files/atomic.js';
+import type { TryLock } from '../libc/flock.js';
 import type { Owed, OwedEntry, OwedRecord, StatePort } from './ports.js';
 
 /** The file in the state directory that says postStop is owed. */
