@@ -15,9 +15,10 @@ import { buildPlan } from '../plan/build.js';
 import { renderPlan } from '../plan/render.js';
 import { setupPid1 } from '../pid1/setup.js';
 import { asUser, userEnv } from '../process/as-user.js';
+import { ownChildren } from '../process/proc.js';
 import { resolveUser } from '../process/users.js';
 import type { ProcessPort } from '../process/ports.js';
-import { ownedPids, realClock, realProcesses } from '../process/real.js';
+import { ownedPids, procView, realClock, realProcesses } from '../process/real.js';
 import type { SignalSource } from '../signals/source.js';
 import { fileState, OWED_FILE, readOwed } from '../state/file.js';
 import { supervise } from '../supervise/supervise.js';
@@ -86,15 +87,20 @@ export async function runCli(io: CliIo): Promise<number> {
     io.onLogger?.(logger);
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
-    const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
-    // Reap before looking, and again after: whatever was a zombie in that look is collected before postStop starts.
-    const leftovers = (pid: number) => {
-      pid1.reapNow();
-      const left = realProcesses.leftovers(pid);
-      pid1.reapNow();
-      return left;
+    const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger, listChildren: () => ownChildren(process.pid, procView.ownProc, procView.procSelf) });
+    if (!procView.ownProc) logger.log({ event: 'proc.foreign', procSelf: procView.procSelf });
+    // Reap before looking, never between a look and the signals sent from it: a reaped pid may be reused.
+    const processes: ProcessPort = {
+      ...realProcesses,
+      leftovers(pid) {
+        pid1.reapNow();
+        return realProcesses.leftovers(pid);
+      },
+      everything() {
+        pid1.reapNow();
+        return realProcesses.everything();
+      },
     };
-    const processes: ProcessPort = { ...realProcesses, leftovers };
     // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
     const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));

@@ -6,6 +6,8 @@ export interface AttemptResult {
   exitCode?: number;
   signal?: string;
   timedOut: boolean;
+  /** Ended by the stop's deadline (its SIGKILL time, or the grace period's end), not by its own timeout. */
+  cut?: boolean;
   error?: string;
 }
 

@@ -52,5 +52,5 @@ export async function runBuiltin(task: BuiltinTask, env: Record<string, string>,
   }
   // A sleep cut short by its own timeout did what it was asked within the time it had.
   if (task.kind === 'sleep' && timedOut) return { ok: true, timedOut: false };
-  return { ok: result.ok, timedOut, error: result.ok ? undefined : result.error };
+  return { ok: result.ok, timedOut, ...(timedOut && cut?.aborted ? { cut: true } : {}), error: result.ok ? undefined : result.error };
 }

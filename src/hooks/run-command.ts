@@ -36,6 +36,7 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   timer.cancel();
   cutOff.dispose();
   const timedOut = status === undefined;
+  const wasCut = timedOut && cut?.aborted === true;
   if (status === undefined) {
     if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);
     const wait = clock.delay(TASK_KILL_WAIT_MS);
@@ -48,5 +49,5 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   if (lines > MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line: `[${lines - MAX_LOGGED_LINES} more lines not logged]` });
 
   const error = 'error' in status ? (status.error as string | undefined) : undefined;
-  return { ok: !timedOut && !error && status.exitCode === 0, exitCode: status.exitCode, signal: status.signal, timedOut, error };
+  return { ok: !timedOut && !error && status.exitCode === 0, exitCode: status.exitCode, signal: status.signal, timedOut, ...(wasCut ? { cut: true } : {}), error };
 }

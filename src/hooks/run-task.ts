@@ -51,6 +51,7 @@ async function pause(ms: number, cut: AbortSignal | undefined, ports: TaskPorts)
 }
 
 function describe(r: AttemptResult): string {
+  if (r.cut) return 'cut by the stop deadline';
   if (r.timedOut) return 'timed out';
   if (r.error) return r.error;
   return r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`;

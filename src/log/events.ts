@@ -9,7 +9,7 @@ export type LogEvent =
   | { event: 'hook.start'; phase: Phase; task: string; pid?: number; attempt: number }
   | { event: 'hook.retry'; phase: Phase; task: string; attempt: number; delayMs: number; error: string }
   | { event: 'hook.output'; phase: Phase; task: string; stream: 'stdout' | 'stderr'; line: string }
-  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; error?: string; attempts: number; durationMs: number }
+  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; cut?: boolean; error?: string; attempts: number; durationMs: number }
   | { event: 'hook.skip'; phase: Phase; task: string; why: string }
   | { event: 'main.start'; pid: number; command: string[] }
   | { event: 'main.spawn-error'; command: string[]; code: string; exitCode: number }
@@ -17,8 +17,12 @@ export type LogEvent =
   | { event: 'signal.received'; signal: string }
   | { event: 'signal.forward'; signal: string; pid: number; group: boolean }
   | { event: 'signal.ignored'; signal: string; why: string }
-  | { event: 'stop.start'; signal: string }
-  | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number }
+  | { event: 'stop.start'; signal: string; phase?: string }
+  | { event: 'stop.deadline'; cause: 'signal' | 'exit' | 'start-failed' | 'preStop'; killInMs: number }
+  | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number; to?: 'main' | 'leftovers' }
+  | { event: 'stop.sweep'; signal: string; count: number }
+  | { event: 'signal.denied'; signal: string; target: string }
+  | { event: 'proc.foreign'; procSelf: string }
   | { event: 'stop.straggler'; pid: number; command: string }
   | { event: 'stop.stragglers'; count: number; named: number }
   | { event: 'stop.stuck'; waitedMs: number }
@@ -47,10 +51,14 @@ export function levelOf(e: LogEvent): Level {
       return e.ok ? 'info' : 'error';
     case 'signal.received':
     case 'reaper.reaped':
+    case 'stop.deadline':
       return 'debug';
     case 'signal.ignored':
     case 'hook.retry':
     case 'stop.escalate':
+    case 'stop.sweep':
+    case 'signal.denied':
+    case 'proc.foreign':
     case 'stop.straggler':
     case 'stop.stragglers':
     case 'stop.stuck':
@@ -83,7 +91,7 @@ export function describe(e: LogEvent): string {
     case 'hook.start': return `${e.phase} task "${e.task}" started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
     case 'hook.retry': return `${e.phase} task "${e.task}" attempt ${e.attempt} failed (${e.error}); retrying in ${e.delayMs}ms`;
     case 'hook.output': return `${e.phase} "${e.task}" ${e.stream}: ${e.line}`;
-    case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
+    case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.cut ? 'cut by the stop deadline' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
     case 'hook.skip': return `${e.phase} task "${e.task}" skipped: ${e.why}`;
     case 'main.start': return `main started (pid ${e.pid}): ${e.command.join(' ')}`;
     case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}`;
@@ -91,8 +99,12 @@ export function describe(e: LogEvent): string {
     case 'signal.received': return `received ${e.signal}`;
     case 'signal.forward': return `forwarded ${e.signal} to ${e.group ? 'process group' : 'pid'} ${e.pid}`;
     case 'signal.ignored': return `ignored ${e.signal}: ${e.why}`;
-    case 'stop.start': return `stopping on ${e.signal}`;
-    case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.pid}`;
+    case 'stop.start': return `stopping on ${e.signal}${e.phase && e.phase !== 'running' ? ` (during ${e.phase})` : ''}`;
+    case 'stop.deadline': return `SIGKILL to whatever is left in ${e.killInMs}ms (${e.cause === 'signal' ? 'the stop signal started the clock' : e.cause === 'preStop' ? 'preStop is over: the wait for main' : e.cause === 'exit' ? 'main exited: the wait for what it left' : 'main never started: the wait for what preStart left'})`;
+    case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.to === 'leftovers' ? `what main (pid ${e.pid}) left` : e.pid}`;
+    case 'stop.sweep': return `before postStop: sending ${e.signal} to everything still running (${e.count} named)`;
+    case 'signal.denied': return `not allowed to send ${e.signal} to ${e.target} (EPERM); going on without it`;
+    case 'proc.foreign': return `/proc is not this PID namespace's (/proc/self is ${e.procSelf || 'missing'}): no process is read from it; the stop signals everything at once (kill -1)`;
     case 'stop.straggler': return `left behind by main: pid ${e.pid} (${e.command})`;
     case 'stop.stragglers': return `${e.count} processes left behind by main (first ${e.named} named above)`;
     case 'stop.stuck': return `processes still present ${e.waitedMs}ms after SIGKILL; running postStop anyway`;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import type { ExitStatus } from '../process/ports.js';
 import type { SignalSource } from '../signals/source.js';
@@ -11,8 +10,8 @@ export interface ReaperOptions {
   /** SIGCHLD deliveries. */
   childSignals: SignalSource;
   logger: Logger;
-  /** Our children, as the kernel lists them; default this process's main thread. */
-  listChildren?: () => number[];
+  /** Our children, as pids of our namespace. */
+  listChildren: () => number[];
   /** How often to look again while orphans are still running, in case a SIGCHLD was missed. */
   backstopMs?: number;
 }
@@ -20,19 +19,9 @@ export interface ReaperOptions {
 export interface Reaper {
   /** Reaps now every child that is not owned; returns how many were reaped. */
   scan(): number;
-  /** The exit status of a child we started outside libuv, once the reaper collects it. */
-  watch(pid: number): Promise<ExitStatus>;
+  /** The exit status of a child we started outside libuv, once the reaper collects it; `reaped` says so at once. */
+  watch(pid: number): { exited: Promise<ExitStatus>; reaped(): boolean };
   stop(): void;
-}
-
-/** Children of the main thread: libuv forks there and the kernel re-parents orphans there. */
-export function mainThreadChildren(): number[] {
-  try {
-    const text = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'latin1');
-    return text.split(' ').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -42,7 +31,7 @@ export function mainThreadChildren(): number[] {
  */
 export function startReaper(opts: ReaperOptions): Reaper {
   const { libc, owned, logger } = opts;
-  const list = opts.listChildren ?? mainThreadChildren;
+  const list = opts.listChildren;
   let pending = false;
   let backstop: NodeJS.Timeout | undefined;
   const watchers = new Map<number, (s: ExitStatus) => void>();
@@ -81,7 +70,16 @@ export function startReaper(opts: ReaperOptions): Reaper {
   scan();
   return {
     scan,
-    watch: (pid) => new Promise((resolve) => watchers.set(pid, resolve)),
+    watch(pid) {
+      let reaped = false;
+      const exited = new Promise<ExitStatus>((resolve) =>
+        watchers.set(pid, (s) => {
+          reaped = true;
+          resolve(s);
+        }),
+      );
+      return { exited, reaped: () => reaped };
+    },
     stop() {
       unsubscribe();
       clearTimeout(backstop);

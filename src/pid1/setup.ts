@@ -11,6 +11,8 @@ export interface Pid1Options {
   owned: ReadonlySet<number>;
   childSignals: SignalSource;
   logger: Logger;
+  /** Our children, as pids of our namespace (process/proc.ts ownChildren). */
+  listChildren: () => number[];
 }
 
 /**
@@ -41,7 +43,7 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
       logger.log({ event: 'pid1.degraded', error: (err as Error).message, lost: 'orphans of main go to the real init instead of hookvisor', advice: 'Run hookvisor as PID 1 of the container.' });
     }
   }
-  const reaper = startReaper({ libc, owned: opts.owned, childSignals: opts.childSignals, logger });
+  const reaper = startReaper({ libc, owned: opts.owned, childSignals: opts.childSignals, logger, listChildren: opts.listChildren });
   logger.log({ event: 'pid1.ready', mode, libc: libc.name });
   const fg = libc.foreground;
   return {
@@ -49,7 +51,7 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
     stop: reaper.stop,
     spawnForeground(argv, env) {
       const pid = fg.spawnInOwnGroup(resolveProgram(argv[0]!, env), argv, env);
-      const exited = reaper.watch(pid);
+      const { exited, reaped } = reaper.watch(pid);
       // libuv knows nothing of this child: hold the event loop open until the reaper has its status.
       const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
       void exited.then(() => clearInterval(keepAlive));
@@ -57,7 +59,7 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
       if (errno !== 0) logger.log({ event: 'pid1.degraded', error: `cannot give the terminal to main (${errnoName(errno)})`, lost: 'Ctrl-C reaches main through hookvisor as a stop', advice: 'Start hookvisor in the foreground of its terminal.' });
       // Take the terminal back once main is gone, so postStop output and the shell after us are not stopped.
       void exited.then(() => fg.giveTerminal(fg.getpgrp()));
-      return { pid, exited };
+      return { pid, exited, reaped };
     },
   };
 }

@@ -9,8 +9,10 @@ export interface ExitStatus {
 
 export interface RunningMain {
   pid: number;
-  /** Resolves when libuv has reaped main. */
+  /** Resolves when main has been reaped. */
   exited: Promise<ExitStatus>;
+  /** True from the moment main is reaped (before `exited` settles): its pid may then be another process's. */
+  reaped(): boolean;
 }
 
 export interface TaskProcess {
@@ -28,16 +30,31 @@ export interface ProcessInfo {
   command: string;
 }
 
+/** What a signal did: delivered, nobody there (ESRCH), or refused (EPERM). Never an exception. */
+export type Sent = 'sent' | 'gone' | 'denied';
+
+/** Every process left besides hookvisor, as one look at the process table sees it. */
+export interface Census {
+  /** True while any process other than hookvisor (zombies not yet reaped included) exists. */
+  any: boolean;
+  /** The ones that can be named (from this namespace's /proc); may be fewer than exist. */
+  named: ProcessInfo[];
+}
+
 /** Everything hookvisor does to processes, behind one narrow interface. */
 export interface ProcessPort {
   /** Starts main in its own process group with the real stdio, as `user` when given. Throws SpawnError when it cannot run. */
   spawnMain(argv: readonly string[], env: Record<string, string>, user?: PlannedUser): Promise<RunningMain>;
   /** Starts a task in its own process group, stdin closed, stdout and stderr piped; as `user` when given. */
   spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string, user?: PlannedUser): TaskProcess;
-  /** Sends a signal to a pid or a process group; 'gone' (ESRCH) is an answer, not an error. */
-  kill(pid: number, signal: SignalName, group: boolean): 'sent' | 'gone';
+  /** Sends a signal to a pid or a process group; never throws. */
+  kill(pid: number, signal: SignalName, group: boolean): Sent;
   /** Living processes left of main: its process group, and hookvisor's descendants that are not running tasks. */
   leftovers(mainPid: number): ProcessInfo[];
+  /** Everything left besides hookvisor: as PID 1 of its namespace, every process there; else its descendants. */
+  everything(): Census;
+  /** Signals everything `everything()` counts, at once where the kernel can (kill(-1) as PID 1). */
+  signalEverything(signal: SignalName): Sent;
 }
 
 export interface Timer {

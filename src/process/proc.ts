@@ -67,3 +67,17 @@ export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, sel
     .filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X')
     .map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) }));
 }
+
+/**
+ * hookvisor's own children, as pids of its namespace. The kernel lists them under our main thread (libuv
+ * forks there, orphans are re-parented there). Through a foreign /proc (`procSelf` is our pid out there)
+ * the list holds outer pids, each turned into ours by the last field of its NSpid line; they are only
+ * ever waited for, never signalled.
+ */
+export function ownChildren(pid: number, ownProc: boolean, procSelf: string): number[] {
+  const me = ownProc ? String(pid) : procSelf;
+  if (!me) return [];
+  const listed = read(`/proc/${me}/task/${me}/children`)?.split(' ').filter(Boolean) ?? [];
+  if (ownProc) return listed.map(Number);
+  return listed.map((outer) => Number(/^NSpid:.*?(\d+)\s*$/m.exec(read(`/proc/${outer}/status`) ?? '')?.[1])).filter((n) => n > 0);
+}

@@ -3,7 +3,7 @@ import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
 import { asUser, userEnv } from './as-user.js';
-import { leftoverProcesses, readProcTable } from './proc.js';
+import { censusOf, sendSignal, viewProc } from './census.js';
 
 /** Pids of tasks still running: their process trees are not main's leftovers. */
 const runningTasks = new Set<number>();
@@ -11,16 +11,24 @@ const runningTasks = new Set<number>();
 /** Every child libuv spawned and has not reaped yet; the PID 1 reaper must leave these alone. */
 export const ownedPids = new Set<number>();
 
-function own(sub: { pid?: number; once(e: 'exit', fn: () => void): unknown }, also?: Set<number>): void {
+/** Tracks a child until libuv reaps it; the returned function says, synchronously, whether it has been. */
+function own(sub: { pid?: number; once(e: 'exit', fn: () => void): unknown }, also?: Set<number>): () => boolean {
   const pid = sub.pid;
-  if (pid === undefined) return;
+  if (pid === undefined) return () => true;
+  let reaped = false;
   ownedPids.add(pid);
   also?.add(pid);
   sub.once('exit', () => {
+    reaped = true;
     ownedPids.delete(pid);
     also?.delete(pid);
   });
+  return () => reaped;
 }
+
+/** How this process sees the others: read once, since neither its pid nor its /proc changes. */
+export const procView = viewProc(process.pid);
+const census = censusOf(procView, process.pid, runningTasks);
 
 // cleanup: false keeps execa from adding its own signal handlers; all signals are ours.
 const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
@@ -33,9 +41,9 @@ export const realProcesses: ProcessPort = {
       const result = await sub;
       throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
     }
-    own(sub);
+    const reaped = own(sub);
     const exited = sub.then((r): ExitStatus => ({ exitCode: r.exitCode, signal: r.signal as SignalName | undefined }));
-    return { pid: sub.pid, exited } satisfies RunningMain;
+    return { pid: sub.pid, exited, reaped } satisfies RunningMain;
   },
 
   spawnTask(command, env, cwd, user) {
@@ -55,22 +63,10 @@ export const realProcesses: ProcessPort = {
     return { pid, stdout: sub.stdout, stderr: sub.stderr, exited } satisfies TaskProcess;
   },
 
-  kill(pid, signal, group) {
-    try {
-      process.kill(group ? -pid : pid, signal);
-      return 'sent';
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
-      throw err;
-    }
-  },
-
-  leftovers(mainPid) {
-    const table = readProcTable();
-    if (table) return leftoverProcesses(table, mainPid, process.pid, runningTasks);
-    // Without /proc, a signal 0 to the group says whether anything (possibly a zombie) is left.
-    return realProcesses.kill(mainPid, 0 as unknown as SignalName, true) === 'sent' ? [{ pid: mainPid, pgrp: mainPid, command: '?' }] : [];
-  },
+  kill: (pid, signal, group) => sendSignal(group ? -pid : pid, signal),
+  leftovers: census.leftovers,
+  everything: census.everything,
+  signalEverything: census.signalEverything,
 };
 
 function describeSpawnError(code: string, program: string, cwd?: string): string {

@@ -12,7 +12,7 @@ interface TaskRecord {
   start?: string;
   durationMs?: number;
   attempts?: number;
-  outcome: 'ok' | 'failed' | 'timed out' | 'skipped' | 'running';
+  outcome: 'ok' | 'failed' | 'timed out' | 'cut' | 'skipped' | 'running';
   exitCode?: number;
   signal?: string;
   error?: string;
@@ -73,7 +73,7 @@ export function recordingLogger(inner: Logger, plan: Plan, now: () => Date = () 
       case 'hook.end': {
         const r = record(e);
         Object.assign(r, { durationMs: e.durationMs, attempts: e.attempts, exitCode: e.exitCode, signal: e.signal, error: e.error });
-        r.outcome = e.ok ? 'ok' : e.timedOut ? 'timed out' : 'failed';
+        r.outcome = e.ok ? 'ok' : e.cut ? 'cut' : e.timedOut ? 'timed out' : 'failed';
         open.delete(`${e.phase}/${e.task}`);
         break;
       }

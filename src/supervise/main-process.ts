@@ -25,5 +25,5 @@ export async function startMain(argv: readonly string[], plan: Plan, ports: Supe
     return s;
   });
   ports.logger.log({ event: 'main.start', pid: running.pid, command: [...argv] });
-  return { pid: running.pid, exited, status: () => status };
+  return { pid: running.pid, exited, reaped: running.reaped, status: () => status };
 }

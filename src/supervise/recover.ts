@@ -51,7 +51,7 @@ export async function holdState(ports: SupervisorPorts, stopRequested: () => boo
  * a record; its postStop runs now, with HOOKVISOR_STOP_REASON=recovery, before anything starts.
  * Returns whether it ran.
  */
-export async function recover(plan: Plan, ports: SupervisorPorts): Promise<boolean> {
+export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSignal): Promise<boolean> {
   const state = ports.state;
   if (!state) return false;
   const found = onState(ports, state, 'read', () => state.read());
@@ -60,7 +60,7 @@ export async function recover(plan: Plan, ports: SupervisorPorts): Promise<boole
   ports.logger.log({ event: 'recovery.start', path: state.path, since: record?.since, previousPid: record?.pid, preStartCompleted: record?.preStartCompleted, unreadable });
   let failed = 0;
   try {
-    failed = (await runPostStop(plan, { reason: 'recovery' }, ports)).failed;
+    failed = (await runPostStop(plan, { reason: 'recovery' }, ports, cut)).failed;
   } finally {
     // Also after an internal error: the stop report's own tasks must not land in the recovery's list.
     ports.logger.log({ event: 'recovery.end', failed });

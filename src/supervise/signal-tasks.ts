@@ -3,6 +3,7 @@ import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 import { runtimeEnv } from './exit-code.js';
 import type { SupervisorPorts } from './ports.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { SignalRouter } from './signal-router.js';
 
 interface State {
@@ -15,7 +16,7 @@ interface State {
  * One that arrives while its tasks run is queued once: never lost, never run twice at the same time.
  * Returns a function resolving when every running set of tasks has finished.
  */
-export function handleSignalTasks(plan: Plan, router: SignalRouter, mainPid: () => number | undefined, ports: SupervisorPorts, cut?: AbortSignal): () => Promise<void> {
+export function handleSignalTasks(plan: Plan, router: SignalRouter, life: Lifecycle, mainPid: () => number | undefined, ports: SupervisorPorts): () => Promise<void> {
   const states = new Map<SignalName, State>();
   router.intercept((signal) => {
     const entry = plan.on[signal];
@@ -30,10 +31,10 @@ export function handleSignalTasks(plan: Plan, router: SignalRouter, mainPid: () 
     state.running = (async () => {
       do {
         state.queued = false;
-        await runPhase(entry.tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('on', mainPid(), undefined, signal), cut });
+        await runPhase(entry.tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('on', mainPid(), undefined, signal), cut: life.deadline.cut });
         if (entry.forward) router.forward(signal);
         // A run queued before a stop began is dropped: the stop is what matters now.
-      } while (state.queued && !router.stopping());
+      } while (state.queued && life.phase === 'running');
       state.running = undefined;
     })();
     return true;

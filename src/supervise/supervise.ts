@@ -1,77 +1,139 @@
 import { SpawnError } from '../errors/errors.js';
-import { runPhase } from '../hooks/run-phase.js';
+import { runPhase, type PhaseResult } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
+import { Lifecycle } from './lifecycle.js';
 import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
-import { holdState, owePostStop, recover, settlePostStop } from './recover.js';
+import { holdState, owePostStop, recover, settlePostStop, type Hold } from './recover.js';
+import { sender, type Sender } from './send.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
-import { cutAfterStop, settleBeside } from './cut.js';
 import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
+import { clearEverything } from './sweep.js';
+
+/** What one run of the lifecycle needs at every step. */
+interface Run {
+  plan: Plan;
+  ports: SupervisorPorts;
+  life: Lifecycle;
+  router: SignalRouter;
+  send: Sender;
+}
 
 /**
- * The whole lifecycle, in order: recovery of a killed run's postStop, preStart, start main, postStart,
- * wait for a stop signal or main's exit, preStop and escalation, postStop, exit status.
+ * The whole lifecycle, in order: hold the state directory, recover a killed run's postStop, preStart,
+ * start main, run it, stop it (or what it left), clear everything left, postStop, exit status.
  * postStop runs whatever happened before it; with `state:` it is owed from preStart on, even across a hard kill.
  */
 export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<number> {
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
-  const router = routeSignals(plan.stop, ports);
+  const life = new Lifecycle(plan, ports);
+  const send = sender(ports.processes, ports.logger);
+  const router = routeSignals(plan.stop, life, ports, send);
+  const run: Run = { plan, ports, life, router, send };
   try {
-    const hold = await holdState(ports, router.stopRequested);
-    let recovered = false;
-    if (hold === 'held' || hold === 'unlocked') await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports)));
-    // A stop signal while another run held the state, or during the recovery: nothing has started since.
-    const interrupted = hold === 'stopped' || (recovered && router.stopRequested());
-    const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(plan, plan.main.argv, ports, router);
-    if (!interrupted && (await guarded(ports, 'postStop', () => runPostStop(plan, stopped, ports)))) settlePostStop(ports);
+    const hold = await holdStateDir(run);
+    const recovered = await recoverOwed(run, hold);
+    // A stop while another run held the state, or during the recovery: nothing has started, nothing is owed.
+    const interrupted = hold === 'stopped' || (recovered && life.stopRequested());
+    const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(run);
+    if (!interrupted && (await clearAndPostStop(run, stopped))) settlePostStop(ports);
+    life.enter('exit');
     const exitCode = exitCodeOf(stopped, plan.exitRemap);
     ports.logger.log({ event: 'hookvisor.exit', exitCode, reason: stopped.reason });
     return exitCode;
   } finally {
     router.dispose();
+    life.dispose();
   }
 }
 
-async function runUntilStopped(plan: Plan, argv: readonly string[], ports: SupervisorPorts, router: SignalRouter): Promise<Stopped> {
-  let main: WatchedMain | undefined;
-  let signalTasksDone = async () => {};
-  try {
-    const since = new Date().toISOString();
-    owePostStop(plan, ports, since, false);
-    const preStartCut = cutAfterStop(plan, router, ports);
-    const preStart = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: router.stopRequested, cut: preStartCut.signal });
-    preStartCut.dispose();
-    if (router.stopRequested()) return { reason: 'signal' };
-    if (preStart.aborted) return { reason: 'start-failed' };
-    owePostStop(plan, ports, since, true);
+async function holdStateDir({ ports, life }: Run): Promise<Hold> {
+  life.enter('lock');
+  return holdState(ports, () => life.stopRequested());
+}
 
-    const started = await startMain(argv, plan, ports);
+async function recoverOwed({ plan, ports, life }: Run, hold: Hold): Promise<boolean> {
+  if (hold !== 'held' && hold !== 'unlocked') return false;
+  life.enter('recovery');
+  let recovered = false;
+  await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports, life.deadline.graceCut)));
+  return recovered;
+}
+
+/** preStart, main, and its stop; a bug of ours must not cost the cleanup, so it ends like a stop. */
+async function runUntilStopped(run: Run): Promise<Stopped> {
+  let main: WatchedMain | undefined;
+  try {
+    const preStart = await runPreStart(run);
+    if (preStart !== 'done') return { reason: preStart === 'stopped' ? 'signal' : 'start-failed' };
+    run.life.enter('spawn');
+    const started = await startMain(run.plan.main!.argv, run.plan, run.ports);
     if (started instanceof SpawnError) return { reason: 'start-failed', spawnExitCode: started.exitCode };
     main = started;
-    router.forwardTo(main.pid);
-    const running = main;
-    const beside = new AbortController();
-    signalTasksDone = handleSignalTasks(plan, router, () => running.pid, ports, beside.signal);
-    const postStart = runPhase(plan.tasks.postStart, ports, {
-      baseEnv: plan.env,
-      runtime: runtimeEnv('postStart', main.pid),
-      cancelled: () => router.stopRequested() || running.status() !== undefined,
-      cut: beside.signal,
-    });
-
-    const signal = await Promise.race([main.exited.then(() => undefined), router.stopSignal]);
-    router.markStopping();
-    const killAt = signal === undefined ? await stopLeftovers(plan, main, ports) : await stopMain(plan, main, signal, ports);
-    await settleBeside(Promise.all([postStart, signalTasksDone()]), killAt, beside, ports);
-    return { reason: signal === undefined ? 'exit' : 'signal', mainPid: main.pid, main: main.status() };
+    const reason = await runAndStop(run, main);
+    return { reason, mainPid: main.pid, main: main.status() };
   } catch (err) {
-    // A bug of ours must not cost the cleanup: stop main if it runs, then postStop as usual.
-    ports.logger.log({ event: 'internal.error', error: errorText(err), during: 'lifecycle' });
-    if (main && !main.status()) await guarded(ports, 'emergency stop', () => stopLeftovers(plan, main!, ports));
+    run.ports.logger.log({ event: 'internal.error', error: errorText(err), during: 'lifecycle' });
+    // Main's status is part of the contract: stop it as everything else, and wait until it is reaped.
+    if (main && !main.status()) await emergencyStop(run, main);
     return { reason: main ? 'signal' : 'start-failed', mainPid: main?.pid, main: main?.status() };
   }
+}
+
+async function runPreStart({ plan, ports, life }: Run): Promise<'done' | 'failed' | 'stopped'> {
+  if (life.stopRequested()) return 'stopped';
+  life.enter('preStart');
+  const since = new Date().toISOString();
+  owePostStop(plan, ports, since, false);
+  // A stop during preStart skips the rest; a task still running is cut at the stop's SIGKILL time.
+  const r = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: () => life.stopRequested(), cut: life.deadline.cut });
+  if (life.stopRequested()) return 'stopped';
+  if (r.aborted) return 'failed';
+  owePostStop(plan, ports, since, true);
+  return 'done';
+}
+
+/** Main runs with postStart and the on: tasks beside it until it exits or a stop signal comes; then it is stopped. */
+async function runAndStop(run: Run, main: WatchedMain): Promise<'signal' | 'exit'> {
+  const { plan, ports, life, router, send } = run;
+  life.enter('running');
+  router.forwardTo(main);
+  const signalTasksDone = handleSignalTasks(plan, router, life, () => main.pid, ports);
+  const postStart = runPhase(plan.tasks.postStart, ports, {
+    baseEnv: plan.env,
+    runtime: runtimeEnv('postStart', main.pid),
+    cancelled: () => life.stopRequested() || main.status() !== undefined,
+    cut: life.deadline.cut,
+  });
+  const signal = await Promise.race([main.exited.then(() => undefined), life.stopSignal]);
+  if (signal !== undefined) {
+    life.enter('stopping');
+    await stopMain(plan, main, life, ports, send);
+  } else {
+    life.enter('clearing');
+    await stopLeftovers(plan, main, life, ports, send);
+  }
+  // The tasks beside main may finish until the SIGKILL time; the deadline's cut ends what still runs then.
+  await Promise.all([postStart, signalTasksDone()]);
+  return signal === undefined ? 'exit' : 'signal';
+}
+
+async function emergencyStop({ plan, ports, life, send }: Run, main: WatchedMain): Promise<void> {
+  life.enter('clearing');
+  life.deadline.ended('exit');
+  await guarded(ports, 'emergency stop', () => clearEverything(plan.stop.forward ?? 'SIGTERM', life.deadline, ports, send));
+  if (main.reaped()) await main.exited;
+}
+
+/** Clears everything left, then postStop; false when postStop could not run to its end (an internal error). */
+async function clearAndPostStop({ plan, ports, life, send }: Run, stopped: Stopped): Promise<boolean> {
+  life.enter('clearing');
+  if (life.deadline.killAt === undefined) life.deadline.ended(stopped.reason === 'exit' ? 'exit' : 'start-failed');
+  await guarded(ports, 'clearing', () => clearEverything(plan.stop.forward ?? life.signal ?? 'SIGTERM', life.deadline, ports, send));
+  life.enter('postStop');
+  return guarded(ports, 'postStop', (): Promise<PhaseResult> => runPostStop(plan, stopped, ports, life.deadline.graceCut));
 }
 
 /** Runs a step whose failure must not stop the lifecycle; false when it threw (logged). */

@@ -1,7 +1,9 @@
 import type { ProcessInfo } from '../process/ports.js';
 import type { SignalName } from '../signals/names.js';
+import { waitUntil, type StopDeadline } from './deadline.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
+import type { Sender } from './send.js';
 
 export interface EscalationStep {
   signal: SignalName;
@@ -14,48 +16,64 @@ export interface EscalationStep {
 /** First leftover poll after main's exit; doubles up to POLL_MAX_MS while processes remain. */
 const POLL_MIN_MS = 10;
 const POLL_MAX_MS = 200;
+const NEVER = new AbortController().signal;
 
 /**
- * Sends each step's signal at its time until main and everything it left are gone, then waits up to
- * `finalWaitMs` more. When main exits mid-way, the last signal also goes to what it left outside its
- * group (re-parented orphans), and later steps go to all of them. Returns whether everything is gone.
+ * Sends each step's signal at its time until main and everything it left are gone; when the deadline's
+ * cut fires, SIGKILL, then waits until `postStopAt`. When main exits mid-way, the last signal also goes to
+ * what it left outside its group, and later steps go to all of them. Returns whether everything is gone.
  */
-export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], finalWaitMs: number, ports: SupervisorPorts): Promise<boolean> {
+export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], deadline: StopDeadline, ports: SupervisorPorts, send: Sender): Promise<boolean> {
   const start = ports.clock.now();
   let last: EscalationStep | undefined;
   const report = once(() => reportStragglers(ports.processes.leftovers(main.pid), ports));
-  const onMainExit = () => last && deliver(main, last, ports, last.group, report);
+  const onMainExit = () => last && deliver(main, last, ports, send, last.group, report);
   for (const [i, step] of steps.entries()) {
-    if (await waitGone(main, start + step.atMs, ports, onMainExit)) return true;
+    const r = await waitGone(main, start + step.atMs, deadline.cut, ports, onMainExit);
+    if (r === 'gone') return true;
+    if (r === 'cut') break;
     // The first step is the forward itself; every later one is an escalation.
-    if (i > 0) ports.logger.log({ event: 'stop.escalate', signal: step.signal, afterMs: step.atMs, pid: main.pid });
-    deliver(main, step, ports, false, report, i === 0);
+    if (i > 0) logEscalation(main, step.signal, step.atMs, ports);
+    deliver(main, step, ports, send, false, report, i === 0);
     last = step;
   }
-  if (await waitGone(main, start + (last?.atMs ?? 0) + finalWaitMs, ports, onMainExit)) return true;
-  ports.logger.log({ event: 'stop.stuck', waitedMs: finalWaitMs });
+  if ((await waitGone(main, undefined, deadline.cut, ports, onMainExit)) === 'gone') return true;
+  const kill: EscalationStep = { signal: 'SIGKILL', atMs: Math.ceil((deadline.killAt ?? ports.clock.now()) - start), group: true };
+  logEscalation(main, kill.signal, kill.atMs, ports);
+  deliver(main, kill, ports, send, false, report);
+  last = kill;
+  const killedAt = ports.clock.now();
+  if ((await waitGone(main, deadline.postStopAt, NEVER, ports, onMainExit)) === 'gone') return true;
+  ports.logger.log({ event: 'stop.stuck', waitedMs: Math.round(ports.clock.now() - killedAt) });
   return false;
 }
 
-/** Signals main as the step says, or, once main is gone, its group and each leftover outside it. */
-function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, groupAlreadyHasIt: boolean, report: () => void, isForward = false): void {
-  const { processes, logger } = ports;
-  if (!main.status()) {
-    if (processes.kill(main.pid, step.signal, step.group) === 'sent' && isForward) {
-      logger.log({ event: 'signal.forward', signal: step.signal, pid: main.pid, group: step.group });
+/** `afterMs`: the step's planned time from the forward. */
+function logEscalation(main: WatchedMain, signal: SignalName, afterMs: number, ports: SupervisorPorts): void {
+  ports.logger.log({ event: 'stop.escalate', signal, afterMs, pid: main.pid, to: main.reaped() ? 'leftovers' : 'main' });
+}
+
+/**
+ * Signals main as the step says, or, once main is reaped, its group and each leftover outside it. The
+ * list is read and signalled in one synchronous step: nothing is reaped in between, so no pid is stale.
+ */
+function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, send: Sender, groupAlreadyHasIt: boolean, report: () => void, isForward = false): void {
+  if (!main.reaped()) {
+    if (send.kill(main.pid, step.signal, step.group) === 'sent' && isForward) {
+      ports.logger.log({ event: 'signal.forward', signal: step.signal, pid: main.pid, group: step.group });
     }
     return;
   }
   report();
-  const left = processes.leftovers(main.pid);
-  if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) processes.kill(main.pid, step.signal, true);
-  for (const p of left) if (p.pgrp !== main.pid) processes.kill(p.pid, step.signal, false);
+  const left = ports.processes.leftovers(main.pid);
+  if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) send.kill(main.pid, step.signal, true);
+  for (const p of left) if (p.pgrp !== main.pid) send.kill(p.pid, step.signal, false);
 }
 
 /** Stragglers named one by one, up to this many; the rest are counted. */
 const MAX_NAMED_STRAGGLERS = 20;
 
-function reportStragglers(left: readonly ProcessInfo[], ports: SupervisorPorts): void {
+export function reportStragglers(left: readonly ProcessInfo[], ports: SupervisorPorts): void {
   for (const p of left.slice(0, MAX_NAMED_STRAGGLERS)) ports.logger.log({ event: 'stop.straggler', pid: p.pid, command: p.command });
   if (left.length > MAX_NAMED_STRAGGLERS) ports.logger.log({ event: 'stop.stragglers', count: left.length, named: MAX_NAMED_STRAGGLERS });
 }
@@ -63,27 +81,34 @@ function reportStragglers(left: readonly ProcessInfo[], ports: SupervisorPorts):
 function once(fn: () => void): () => void {
   let done = false;
   return () => {
-    if (!done) (done = true), fn();
+    if (done) return;
+    done = true;
+    fn();
   };
 }
 
 /**
- * Resolves true as soon as main has exited and nothing is left of it, false at `deadline`.
+ * 'gone' as soon as main has exited and nothing is left of it; 'time' at `at`; 'cut' when `cut` aborts.
  * `onMainExit` runs once if main exits during the wait.
  */
-export async function waitGone(main: WatchedMain, deadline: number, ports: SupervisorPorts, onMainExit?: () => void): Promise<boolean> {
+export async function waitGone(main: WatchedMain, at: number | undefined, cut: AbortSignal, ports: SupervisorPorts, onMainExit?: () => void): Promise<'gone' | 'time' | 'cut'> {
   const { clock, processes } = ports;
   if (!main.status()) {
-    const timer = clock.delay(Math.max(0, deadline - clock.now()));
-    await Promise.race([main.exited, timer.promise]);
-    timer.cancel();
-    if (!main.status()) return false;
+    const r = await Promise.race([main.exited.then(() => 'exited' as const), waitUntil(clock, at, cut)]);
+    if (r !== 'exited') return r;
     onMainExit?.();
   }
+  return pollUntil(() => processes.leftovers(main.pid).length === 0, at, cut, ports);
+}
+
+/** Polls `gone` (10 ms, doubling to 200 ms) until it holds ('gone'), `at` passes ('time') or `cut` aborts ('cut'). */
+export async function pollUntil(gone: () => boolean, at: number | undefined, cut: AbortSignal, ports: Pick<SupervisorPorts, 'clock'>): Promise<'gone' | 'time' | 'cut'> {
+  const { clock } = ports;
   for (let poll = POLL_MIN_MS; ; poll = Math.min(poll * 2, POLL_MAX_MS)) {
-    if (processes.leftovers(main.pid).length === 0) return true;
-    const left = deadline - clock.now();
-    if (left <= 0) return false;
-    await clock.delay(Math.min(poll, left)).promise;
+    if (gone()) return 'gone';
+    if (cut.aborted) return 'cut';
+    if (at !== undefined && clock.now() >= at) return 'time';
+    const r = await waitUntil(clock, at === undefined ? clock.now() + poll : Math.min(at, clock.now() + poll), cut);
+    if (r === 'cut' && !gone()) return 'cut';
   }
 }

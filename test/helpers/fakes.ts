@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { memoryLogger } from '../../src/log/logger.js';
-import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from '../../src/process/ports.js';
+import type { Census, Clock, ExitStatus, ProcessPort, RunningMain, Sent, TaskProcess } from '../../src/process/ports.js';
 import type { SignalName } from '../../src/signals/names.js';
 import { installSignals } from '../../src/signals/source.js';
 import type { Owed, OwedEntry, StatePort } from '../../src/state/ports.js';
@@ -18,7 +18,7 @@ export class FakeProcesses implements ProcessPort {
     this.calls.push(`main ${argv.join(' ')}`);
     this.mainAlive = true;
     const exited = new Promise<ExitStatus>((resolve) => (this.finishMain = resolve));
-    return { pid: 100, exited };
+    return { pid: 100, exited, reaped: () => !this.mainAlive };
   }
 
   exitMain(status: ExitStatus): void {
@@ -33,7 +33,7 @@ export class FakeProcesses implements ProcessPort {
     return { pid: 200, stdout: null, stderr: null, exited: Promise.resolve({ exitCode: result }) };
   }
 
-  kill(pid: number, signal: SignalName, group: boolean): 'sent' | 'gone' {
+  kill(pid: number, signal: SignalName, group: boolean): Sent {
     this.calls.push(`kill ${group ? -pid : pid} ${signal}`);
     if (pid !== 100 || !this.mainAlive) return 'gone';
     if (this.mainDiesOn.includes(signal)) this.exitMain({ signal });
@@ -42,6 +42,16 @@ export class FakeProcesses implements ProcessPort {
 
   leftovers(): { pid: number; pgrp: number; command: string }[] {
     return this.mainAlive ? [{ pid: 100, pgrp: 100, command: 'main' }] : [];
+  }
+
+  everything(): Census {
+    const named = this.leftovers();
+    return { any: named.length > 0, named };
+  }
+
+  signalEverything(signal: SignalName): Sent {
+    this.calls.push(`kill everything ${signal}`);
+    return this.mainAlive ? this.kill(100, signal, false) : 'gone';
   }
 }
 
