@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The shipped artifact: the bundle that `npm run build` makes. */
-export const CLI = join(ROOT, 'dist/bundle/hookvisor.js');
+/** The shipped artifact: the bundle that `npm run build` makes (HOOKVISOR_TEST_CLI: another build, to show a test fails on it). */
+export const CLI = process.env.HOOKVISOR_TEST_CLI ?? join(ROOT, 'dist/bundle/hookvisor.js');
 export const FIXTURES = join(ROOT, 'test/fixtures');
 export const fixture = (name: string) => join(FIXTURES, name);
 

@@ -29,11 +29,13 @@ export interface Pid1Options extends StartOptions {
    * on its shared mount points outlive hookvisor's namespace, as a volume with Bidirectional propagation does.
    */
   mountNamespace?: string;
+  /** false: no --mount-proc, so /proc stays this machine's (as in some sandboxes). */
+  ownProc?: boolean;
 }
 
 /** Runs hookvisor as PID 1 of a fresh PID (and mount) namespace. */
 export function startAsPid1(args: readonly string[], opts: Pid1Options = {}): Pid1Hv {
-  const unshare = ['unshare', '--pid', '--fork', '--mount', '--mount-proc'];
+  const unshare = opts.ownProc === false ? ['unshare', '--pid', '--fork'] : ['unshare', '--pid', '--fork', '--mount', '--mount-proc'];
   const prefix = opts.mountNamespace ? ['nsenter', `--mount=${opts.mountNamespace}`, ...unshare, '--propagation', 'unchanged'] : unshare;
   const hv = startHookvisor(args, { ...opts, prefix });
   const hostPid = () => {

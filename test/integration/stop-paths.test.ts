@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventsNamed, fixture, killLeftovers, readMarks, withDir, writeFile } from '../helpers/hookvisor.js';
+import { orchestratorStop } from '../helpers/orchestrator.js';
+import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
+
+afterEach(() => (killLeftovers(), killPid1s()));
+
+const ALIVE = `{ run: [${fixture('alive.sh')}], timeout: 1s }`;
+const daemonTask = (name: string) => `{ name: ${name}, shell: 'sleep 1000 & echo "$!" > "$MARK.daemon"' }`;
+
+describe('every stop path ends with nothing left before postStop', () => {
+  it.skipIf(NO_UNSHARE)('a stop signal while hookvisor stops what a self-exited main left starts the grace clock', () =>
+    withDir(async ({ dir, mark }) => {
+      // stop.timeout alone would wait 60 s for the leftover that ignores SIGTERM; the grace period is 4 s.
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 60s, gracePeriod: 4s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      const main = `trap '' TERM; setsid sh -c "trap '' TERM; echo leftover READY; while :; do sleep 1; done" & sleep 0.2; exit 3`;
+      const hv = startAsPid1(['--hooks', hooks, '--', 'sh', '-c', main], { env: { MARK: mark } });
+      await hv.waitForEvent((e) => e.event === 'main.exit');
+      await hv.waitFor('leftover READY');
+      const stop = await orchestratorStop(hv, 4000, { signal: hv.signalPid1 });
+      expect(stop.killed).toBe(false);
+      expect(stop.code).toBe(3);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      expect(eventsNamed(hv.events(), 'stop.start')).toEqual([expect.objectContaining({ signal: 'SIGTERM', phase: 'clearing' })]);
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE).each([
+    ['a later preStart task fails with onFailure: abort', `    - { run: [false], onFailure: abort }\n`, ['true'], false, 1],
+    ['main cannot be executed', '', ['/nonexistent/daemon'], false, 127],
+    ['a stop signal arrives during preStart', `    - { name: gate, shell: 'echo "gate READY"; sleep 1000', timeout: 60s }\n`, ['true'], true, 1],
+  ])('a daemon forked by a preStart task is gone before postStop when %s', (_, more, argv, signal, code) =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 2s }\nhooks:\n  preStart:\n    - ${daemonTask('daemon')}\n${more}  postStop:\n    - ${ALIVE}\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', ...argv], { env: { MARK: mark } });
+      if (signal) {
+        await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'gate READY');
+        hv.signalPid1('SIGTERM');
+      }
+      expect((await hv.exited).code).toBe(code);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      // After a stop signal the preStart task may run to the SIGKILL time: then the sweep starts at SIGKILL.
+      expect(eventsNamed(hv.events(), 'stop.sweep')[0]).toMatchObject({ signal: signal ? 'SIGKILL' : 'SIGTERM' });
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE)('a process that entered the namespace from outside (docker exec) is not a descendant, yet is stopped before postStop', () =>
+    withDir(async ({ dir, mark, go }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 5s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', 'sh', '-c', 'echo "main READY"; while [ ! -e "$GO" ]; do sleep 0.02; done'], { env: { MARK: mark, GO: go } });
+      await hv.waitFor('main READY');
+      // Its parent is nsenter, outside the namespace: no walk of parent links from hookvisor reaches it.
+      const exec = spawn('nsenter', ['--target', String(hv.hostPid()), '--pid', '--mount', '--', 'sh', '-c', 'echo "exec READY"; exec sleep 1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve) => exec.stdout.on('data', (d) => String(d).includes('exec READY') && resolve()));
+        writeFileSync(go, '');
+        expect((await hv.exited).code).toBe(0);
+        expect(readMarks(mark)).toEqual(['postStop: all gone']);
+        expect(eventsNamed(hv.events(), 'stop.sweep')[0]).toMatchObject({ signal: 'SIGTERM' });
+      } finally {
+        exec.kill('SIGKILL');
+      }
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE)('a process that keeps changing its pid is stopped before postStop', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 1s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', fixture('pid-hopper.sh')], { env: { MARK: mark, HOP_FIRST: '1' } });
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      expect(eventsNamed(hv.events(), 'stop.stuck')).toEqual([]);
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE)('never signals a pid after main was reaped, even once the kernel has given it to another process', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s, group: false, gracePeriod: 4s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', fixture('pid-reuse.sh')], { env: { MARK: mark } });
+      const mainPid = (await hv.waitForEvent((e) => e.event === 'main.start')).pid as number;
+      await hv.waitForEvent((e) => e.event === 'main.exit');
+      // The victim now holds main's old pid.
+      await hv.waitFor(`victim ${mainPid} READY`);
+      hv.signalPid1('SIGHUP');
+      await hv.waitForEvent((e) => e.event === 'signal.ignored' && e.signal === 'SIGHUP');
+      hv.signalPid1('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      expect(eventsNamed(hv.events(), 'signal.forward')).toEqual([]);
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE)('with a /proc that is not its namespace\'s, it says so once, reads no pid from it, and still stops what main left', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      // unshare --pid --fork without --mount-proc: hookvisor is PID 1, but /proc is still this machine's.
+      const hv = startAsPid1(['--hooks', hooks, '--', 'sh', '-c', 'sleep 1000 & exit 5'], { env: { MARK: mark }, ownProc: false });
+      expect((await hv.exited).code).toBe(5);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      const events = hv.events();
+      const mainPid = eventsNamed(events, 'main.start')[0]!.pid;
+      expect(eventsNamed(events, 'proc.foreign')).toHaveLength(1);
+      // Only main's own process group is spoken of: nothing of the machine outside.
+      expect(eventsNamed(events, 'stop.straggler').map((e) => e.pid)).toEqual([mainPid]);
+      expect(eventsNamed(events, 'stop.escalate')).toEqual([]);
+      expect(eventsNamed(events, 'stop.stuck')).toEqual([]);
+    }),
+  );
+});
