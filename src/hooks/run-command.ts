@@ -38,7 +38,8 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const timedOut = status === undefined;
   const wasCut = timedOut && cut?.aborted === true;
   if (status === undefined) {
-    if (child.pid !== undefined) processes.kill(child.pid, 'SIGKILL', true);
+    // A refused kill (a setuid program in the task) is said once; the task ends as timed out or cut either way.
+    if (child.pid !== undefined && processes.kill(child.pid, 'SIGKILL', true) === 'denied') logger.log({ event: 'signal.denied', signal: 'SIGKILL', target: `group ${child.pid}` });
     const wait = clock.delay(TASK_KILL_WAIT_MS);
     status = (await Promise.race([child.exited, wait.promise.then((): ExitStatus => ({}))])) ?? {};
     wait.cancel();

@@ -3,6 +3,8 @@ import type { SignalName } from '../signals/names.js';
 import type { Census, ProcessInfo, Sent } from './ports.js';
 import { commandOf, leftoverProcesses, readProcTable } from './proc.js';
 
+const NONE: ReadonlySet<number> = new Set();
+
 /** How hookvisor can see and reach the processes it must stop. */
 export interface ProcView {
   /** PID 1 of its own PID namespace: every other process there is ours, and kill(-1) reaches them all. */
@@ -39,9 +41,10 @@ export function sendSignal(target: number, signal: SignalName | 0): Sent {
  * walked is still counted; outside, the walk of our descendants is the best there is.
  */
 export function censusOf(view: ProcView, self: number, running: ReadonlySet<number>) {
+  // Before postStop every descendant counts, a task that outlived its kill included.
   const descendants = (): ProcessInfo[] => {
     const table = view.ownProc ? readProcTable() : undefined;
-    return table ? leftoverProcesses(table, -1, self, running) : [];
+    return table ? leftoverProcesses(table, -1, self, NONE) : [];
   };
   return {
     everything(): Census {
