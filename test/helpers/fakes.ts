@@ -80,9 +80,12 @@ export class FakeState implements StatePort {
   failWrites = false;
   /** What tryLock answers, in turn ('error' throws); then 'locked'. */
   locks: ('locked' | 'busy' | 'unsupported' | 'error')[] = [];
+  /** Called at each lock attempt, before it is answered. */
+  onLock: () => void = () => {};
   constructor(private readonly calls: string[]) {}
 
   tryLock(): 'locked' | 'busy' | 'unsupported' {
+    this.onLock();
     const answer = this.locks.shift() ?? 'locked';
     this.calls.push(`state lock ${answer}`);
     if (answer === 'error') throw new Error('EIO: i/o error');
