@@ -11,8 +11,8 @@ export interface PhaseResult {
 export interface PhaseOptions {
   baseEnv: Record<string, string>;
   runtime: Record<string, string>;
-  /** Checked before each task: true stops the phase there (a stop signal during preStart, say). */
-  cancelled?: () => boolean;
+  /** Aborted: the tasks not yet started are skipped (a stop signal during preStart, say). */
+  skip?: AbortSignal;
   /** Clock time by which every task must end (the grace period's budget). */
   deadline?: number;
   /** Aborted when the running task must end now and the rest be skipped (a stop reached its SIGKILL time). */
@@ -27,9 +27,10 @@ export async function runPhase(tasks: readonly PlannedTask[], ports: TaskPorts, 
   ports.logger.log({ event: 'phase.start', phase, tasks: tasks.length });
   let aborted = false;
   for (const task of tasks) {
-    if (aborted || opts.cancelled?.() || opts.cut?.aborted) {
+    const stopping = opts.skip?.aborted || opts.cut?.aborted;
+    if (aborted || stopping) {
       aborted = true;
-      ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: opts.cancelled?.() || opts.cut?.aborted ? 'stopping' : 'an earlier task failed with onFailure: abort' });
+      ports.logger.log({ event: 'hook.skip', phase, task: task.name, why: stopping ? 'stopping' : 'an earlier task failed with onFailure: abort' });
       continue;
     }
     const result = await runTask(task, opts.baseEnv, opts.runtime, ports, opts.deadline, opts.cut);

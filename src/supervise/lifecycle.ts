@@ -19,6 +19,7 @@ export class Lifecycle {
   /** Resolves with the first stop signal. */
   readonly stopSignal: Promise<SignalName>;
   private resolveStop!: (s: SignalName) => void;
+  private readonly requested = new AbortController();
 
   constructor(
     plan: Plan,
@@ -38,12 +39,18 @@ export class Lifecycle {
     return this.signal !== undefined;
   }
 
+  /** Aborted by the first stop signal: what has not started yet does not start. */
+  get stopping(): AbortSignal {
+    return this.requested.signal;
+  }
+
   /** A stop signal in any phase: the first starts the orchestrator's clock, later ones change nothing. */
   onStopSignal(signal: SignalName): void {
     if (this.signal !== undefined) return this.logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
     this.signal = signal;
     this.logger.log({ event: 'stop.start', signal, phase: this.phase });
     this.deadline.signalled();
+    this.requested.abort();
     this.resolveStop(signal);
   }
 

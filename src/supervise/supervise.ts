@@ -88,7 +88,7 @@ async function runPreStart({ plan, ports, life }: Run): Promise<'done' | 'failed
   const since = new Date().toISOString();
   owePostStop(plan, ports, since, false);
   // A stop during preStart skips the rest; a task still running is cut at the stop's SIGKILL time.
-  const r = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), cancelled: () => life.stopRequested(), cut: life.deadline.cut });
+  const r = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), skip: life.stopping, cut: life.deadline.cut });
   if (life.stopRequested()) return 'stopped';
   if (r.aborted) return 'failed';
   owePostStop(plan, ports, since, true);
@@ -101,10 +101,12 @@ async function runAndStop(run: Run, main: WatchedMain): Promise<'signal' | 'exit
   life.enter('running');
   router.forwardTo(main);
   const signalTasksDone = handleSignalTasks(plan, router, life, () => main.pid, ports);
+  const mainEnded = new AbortController();
+  void main.exited.then(() => mainEnded.abort());
   const postStart = runPhase(plan.tasks.postStart, ports, {
     baseEnv: plan.env,
     runtime: runtimeEnv('postStart', main.pid),
-    cancelled: () => life.stopRequested() || main.status() !== undefined,
+    skip: AbortSignal.any([life.stopping, mainEnded.signal]),
     cut: life.deadline.cut,
   });
   const signal = await Promise.race([main.exited.then(() => undefined), life.stopSignal]);
