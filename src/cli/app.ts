@@ -95,9 +95,10 @@ export async function runCli(io: CliIo): Promise<number> {
       return left;
     };
     const processes: ProcessPort = { ...realProcesses, leftovers };
-    // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
-    const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
-    if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));
+    // Main is spawned outside libuv whenever the FFI is there, so its exit status is exact for every signal;
+    // an interactive main (docker run -it) also gets the terminal, so Ctrl-C reaches it once and directly.
+    const own = pid1.spawnOwn;
+    if (own) processes.spawnMain = async (argv, env, user) => own(asUser(argv, user), userEnv(env, user), io.stdinIsTTY);
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
       const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
