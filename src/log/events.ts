@@ -88,7 +88,7 @@ export function describe(e: LogEvent): string {
     case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
     case 'hook.skip': return `${e.phase} task "${e.task}" skipped: ${e.why}`;
     case 'main.start': return `main started (pid ${e.pid}): ${e.command.join(' ')}`;
-    case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}`;
+    case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}${e.code === 'EMFILE' || e.code === 'ENFILE' ? ' (out of file descriptors: raise the ulimit -n)' : ''}`;
     case 'main.exit': return `main (pid ${e.pid}) exited ${e.signal ? `on ${e.signal}` : `with code ${e.exitCode}`}`;
     case 'signal.received': return `received ${e.signal}`;
     case 'signal.forward': return `forwarded ${e.signal} to ${e.group ? 'process group' : 'pid'} ${e.pid}`;
