@@ -86,6 +86,7 @@ export async function runCli(io: CliIo): Promise<number> {
     io.onLogger?.(logger);
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
+    if (plan.budget.unknownGrace) logger.log({ event: 'budget.unknown', timeoutMs: plan.stop.timeoutMs, outcomes: plan.budget.unknownGrace });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger });
     // Reap before looking, and again after: whatever was a zombie in that look is collected before postStop starts.
     const leftovers = (pid: number) => {

@@ -4,6 +4,7 @@ import type { Phase, StopReason } from '../plan/types.js';
 export type LogEvent =
   | { event: 'hookvisor.start'; version: string; pid: number; hooksFile?: string }
   | { event: 'budget.problem'; problem: string }
+  | { event: 'budget.unknown'; timeoutMs: number; outcomes: string[] }
   | { event: 'phase.start'; phase: Phase; tasks: number }
   | { event: 'phase.end'; phase: Phase; failed: number; aborted: boolean }
   | { event: 'hook.start'; phase: Phase; task: string; pid?: number; attempt: number }
@@ -57,6 +58,7 @@ export function levelOf(e: LogEvent): Level {
     case 'stop.stuck':
     case 'pid1.degraded':
     case 'budget.problem':
+    case 'budget.unknown':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -80,6 +82,7 @@ export function describe(e: LogEvent): string {
   switch (e.event) {
     case 'hookvisor.start': return `hookvisor ${e.version} started (pid ${e.pid})`;
     case 'budget.problem': return `the stop budget does not fit: ${e.problem}`;
+    case 'budget.unknown': return `no grace period is known, so postStop's time is not reserved (stop.gracePeriod, --grace-period or HOOKVISOR_GRACE_PERIOD); SIGKILL to main comes ${e.timeoutMs}ms after the stop signal is forwarded; ${e.outcomes.join('; ')}`;
     case 'phase.start': return `${e.phase}: ${e.tasks} task(s)`;
     case 'phase.end': return `${e.phase} done${e.failed ? `, ${e.failed} failed` : ''}${e.aborted ? ', aborted' : ''}`;
     case 'hook.start': return `${e.phase} task "${e.task}" started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
