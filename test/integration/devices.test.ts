@@ -68,4 +68,24 @@ describe.skipIf(!root)('detachLoop:', () => {
       expect(lines(r.events, 'detach again')).toEqual([`detach ${dev}: nothing to do`]);
       expect(readFileSync(img).length).toBe(1024 * 1024);
     }));
+
+  it('fails at once with losetup\'s message when the failure is not a busy device', () =>
+    withDir(async ({ dir, mark }) => {
+      const img = join(dir, 'disk.img');
+      writeFileSync(img, Buffer.alloc(1024 * 1024));
+      const dev = execFileSync('losetup', ['--find', '--show', img], { encoding: 'utf8' }).trim();
+      onTestFinished(() => {
+        if (existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)) execFileSync('losetup', ['-d', dev]);
+      });
+      // A stand-in that fails as losetup does without the right to detach.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'losetup'), '#!/bin/sh\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n');
+      chmodSync(join(bin, 'losetup'), 0o755);
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img}, timeout: 3s }\n`);
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual([`losetup -d ${dev}`]);
+      expect(eventsNamed(r.events, 'hook.end')).toEqual([expect.objectContaining({ task: 'detach', ok: false, timedOut: false, error: `detach ${img}: losetup: ${dev}: detach failed: Operation not permitted` })]);
+    }));
 });
