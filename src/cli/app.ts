@@ -87,6 +87,7 @@ export async function runCli(io: CliIo): Promise<number> {
     io.onLogger?.(logger);
     logger.log({ event: 'hookvisor.start', version: VERSION, pid: process.pid, hooksFile: args.hooks });
     if (plan.budget.problem) logger.log({ event: 'budget.problem', problem: plan.budget.problem });
+    if (plan.budget.unknownGrace) logger.log({ event: 'budget.unknown', timeoutMs: plan.stop.timeoutMs, outcomes: plan.budget.unknownGrace });
     const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger, listChildren: () => ownChildren(process.pid, procView.ownProc, procView.procSelf) });
     if (!procView.ownProc) logger.log({ event: 'proc.foreign', procSelf: procView.procSelf });
     // Reap before looking, never between a look and the signals sent from it: a reaped pid may be reused.
@@ -101,9 +102,10 @@ export async function runCli(io: CliIo): Promise<number> {
         return realProcesses.everything();
       },
     };
-    // An interactive main (docker run -it) must own the terminal, so Ctrl-C reaches it once and directly.
-    const foreground = io.stdinIsTTY ? pid1.spawnForeground : undefined;
-    if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));
+    // Main is spawned outside libuv whenever the FFI is there, so its exit status is exact for every signal;
+    // an interactive main (docker run -it) also gets the terminal, so Ctrl-C reaches it once and directly.
+    const own = pid1.spawnOwn;
+    if (own) processes.spawnMain = async (argv, env, user) => own(asUser(argv, user), userEnv(env, user), io.stdinIsTTY);
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
       const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });

@@ -19,7 +19,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       signals: z.array(signal).min(1).prefault(['SIGTERM', 'SIGINT']).describe('Received signals that start a graceful stop. Default [SIGTERM, SIGINT].'),
       forward: signal.optional().describe('Signal sent to main to stop it. Default: the one received.'),
-      timeout: duration.prefault('10s').describe('Wait after forwarding before SIGKILL. Default 10s.'),
+      timeout: duration.optional().describe('Wait after forwarding before SIGKILL. Default 10s; 5s when postStop has tasks and no grace period is known, so that under Docker\'s 10s stop timeout postStop still gets its time.'),
       group: z.boolean().prefault(true).describe("Deliver signals to main's whole process group. Default true."),
       escalation: z
         .array(

@@ -4,6 +4,7 @@ import type { Phase, StopReason } from '../plan/types.js';
 export type LogEvent =
   | { event: 'hookvisor.start'; version: string; pid: number; hooksFile?: string }
   | { event: 'budget.problem'; problem: string }
+  | { event: 'budget.unknown'; timeoutMs: number; outcomes: string[] }
   | { event: 'phase.start'; phase: Phase; tasks: number }
   | { event: 'phase.end'; phase: Phase; failed: number; aborted: boolean }
   | { event: 'hook.start'; phase: Phase; task: string; pid?: number; attempt: number }
@@ -38,7 +39,8 @@ export type LogEvent =
   | { event: 'state.error'; path: string; during: 'lock' | 'read' | 'write' | 'clear'; error: string }
   | { event: 'state.busy'; path: string }
   | { event: 'state.locked'; path: string; waitedMs: number }
-  | { event: 'state.unlocked'; path: string };
+  | { event: 'state.unlocked'; path: string }
+  | { event: 'state.left'; path: string; why: string };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -64,6 +66,7 @@ export function levelOf(e: LogEvent): Level {
     case 'stop.stuck':
     case 'pid1.degraded':
     case 'budget.problem':
+    case 'budget.unknown':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -75,6 +78,7 @@ export function levelOf(e: LogEvent): Level {
     case 'recovery.start':
     case 'state.busy':
     case 'state.unlocked':
+    case 'state.left':
       return 'warn';
     default:
       return 'info';
@@ -86,6 +90,7 @@ export function describe(e: LogEvent): string {
   switch (e.event) {
     case 'hookvisor.start': return `hookvisor ${e.version} started (pid ${e.pid})`;
     case 'budget.problem': return `the stop budget does not fit: ${e.problem}`;
+    case 'budget.unknown': return `no grace period is known, so postStop's time is not reserved (stop.gracePeriod, --grace-period or HOOKVISOR_GRACE_PERIOD); SIGKILL to main comes ${e.timeoutMs}ms after the stop signal is forwarded; ${e.outcomes.join('; ')}`;
     case 'phase.start': return `${e.phase}: ${e.tasks} task(s)`;
     case 'phase.end': return `${e.phase} done${e.failed ? `, ${e.failed} failed` : ''}${e.aborted ? ', aborted' : ''}`;
     case 'hook.start': return `${e.phase} task "${e.task}" started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
@@ -94,7 +99,7 @@ export function describe(e: LogEvent): string {
     case 'hook.end': return `${e.phase} task "${e.task}" ${e.ok ? 'succeeded' : e.cut ? 'cut by the stop deadline' : e.timedOut ? 'timed out' : e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`} in ${e.durationMs}ms${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}`;
     case 'hook.skip': return `${e.phase} task "${e.task}" skipped: ${e.why}`;
     case 'main.start': return `main started (pid ${e.pid}): ${e.command.join(' ')}`;
-    case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}`;
+    case 'main.spawn-error': return `cannot execute ${e.command[0]}: ${e.code}${e.code === 'EMFILE' || e.code === 'ENFILE' ? ' (out of file descriptors: raise the ulimit -n)' : ''}`;
     case 'main.exit': return `main (pid ${e.pid}) exited ${e.signal ? `on ${e.signal}` : `with code ${e.exitCode}`}`;
     case 'signal.received': return `received ${e.signal}`;
     case 'signal.forward': return `forwarded ${e.signal} to ${e.group ? 'process group' : 'pid'} ${e.pid}`;
@@ -120,6 +125,7 @@ export function describe(e: LogEvent): string {
     case 'state.busy': return `another hookvisor holds the state directory of ${e.path} (a run still stopping, or a second container on the volume): waiting for it`;
     case 'state.locked': return `took the state directory of ${e.path} after ${e.waitedMs}ms`;
     case 'state.unlocked': return `cannot lock the state directory of ${e.path} without the FFI: a second run sharing it would not be noticed`;
+    case 'state.left': return `leaving the state record ${e.path} as it is: ${e.why}`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { ExitStatus } from '../process/ports.js';
 import { bindForeground, type ForegroundLibc } from './foreground.js';
 import { openLibc } from '../libc/open.js';
-import { KNOWN_SIGNALS, signalNumber, type SignalName } from '../signals/names.js';
+import { signalName } from '../signals/names.js';
 
 /** The few libc calls Node does not offer: reaping other processes' children and becoming a subreaper. */
 export interface Libc {
@@ -52,11 +52,9 @@ export async function loadLibc(): Promise<Libc> {
   };
 }
 
-const BY_NUMBER = new Map<number, SignalName>(KNOWN_SIGNALS.map((s) => [signalNumber(s), s]));
-
 /** Linux wait status: low 7 bits are the terminating signal, bits 8-15 the exit code. */
 export function decodeWaitStatus(status: number): ExitStatus {
   const signal = status & 0x7f;
   if (signal === 0) return { exitCode: (status >> 8) & 0xff };
-  return { signal: BY_NUMBER.get(signal) ?? (`SIG${signal}` as SignalName) };
+  return { signal: signalName(signal) };
 }

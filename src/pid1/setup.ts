@@ -49,12 +49,13 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
   return {
     reapNow: reaper.scan,
     stop: reaper.stop,
-    spawnForeground(argv, env) {
+    spawnOwn(argv, env, terminal) {
       const pid = fg.spawnInOwnGroup(resolveProgram(argv[0]!, env), argv, env);
       const { exited, reaped } = reaper.watch(pid);
       // libuv knows nothing of this child: hold the event loop open until the reaper has its status.
       const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
       void exited.then(() => clearInterval(keepAlive));
+      if (!terminal) return { pid, exited, reaped };
       const errno = fg.giveTerminal(pid);
       if (errno !== 0) logger.log({ event: 'pid1.degraded', error: `cannot give the terminal to main (${errnoName(errno)})`, lost: 'Ctrl-C reaches main through hookvisor as a stop', advice: 'Start hookvisor in the foreground of its terminal.' });
       // Take the terminal back once main is gone, so postStop output and the shell after us are not stopped.
@@ -65,8 +66,12 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
 }
 
 export interface Pid1 {
-  /** With a terminal on stdin: starts main in its own process group as the terminal's foreground. */
-  spawnForeground?: (argv: readonly string[], env: Record<string, string>) => RunningMain;
+  /**
+   * Starts main in its own process group outside libuv, so the reaper gets its raw wait status (libuv
+   * reports a death by a signal Node has no name for, such as SIGRTMIN+1, as exit 0). With `terminal`,
+   * main becomes the terminal's foreground process group.
+   */
+  spawnOwn?: (argv: readonly string[], env: Record<string, string>, terminal: boolean) => RunningMain;
   /** Reaps finished orphans at once, so what is left can be judged without waiting for the next SIGCHLD tick. */
   reapNow(): number;
   stop(): void;

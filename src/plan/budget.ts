@@ -1,5 +1,6 @@
 import { formatDuration as d } from '../config/duration.js';
 import type { Budget, PlannedTask, StopPlan } from './types.js';
+import { underDefaults } from './unknown-grace.js';
 
 /** After SIGKILL the kernel needs moments; longer means a process stuck in uninterruptible sleep. */
 export const KILL_WAIT_MS = 2000;
@@ -45,7 +46,9 @@ export function computeBudget(preStop: readonly PlannedTask[], stop: StopPlan, p
   const G = stop.gracePeriodMs;
   if (G === undefined) {
     const totalMs = preStopWorst + stop.timeoutMs + killWaitMs + postStopMs;
-    return { preStopMs: preStopWorst, waitMs: stop.timeoutMs, killWaitMs, postStopMs, totalMs, marginMs: 0, cuts: [] };
+    const budget: Budget = { preStopMs: preStopWorst, waitMs: stop.timeoutMs, killWaitMs, postStopMs, totalMs, marginMs: 0, cuts: [] };
+    if (afterSignal(postStop).length > 0) budget.unknownGrace = underDefaults(budget);
+    return budget;
   }
   const postStopAtMs = G - GRACE_MARGIN_MS - postStopMs;
   const killAtMs = Math.max(0, postStopAtMs - killWaitMs);

@@ -5,7 +5,8 @@ import type { Config } from '../config/schema.js';
 import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
-import { computeBudget, KILL_WAIT_MS } from './budget.js';
+import { afterSignal, computeBudget, KILL_WAIT_MS } from './budget.js';
+import { CLEANUP_STOP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './unknown-grace.js';
 import { redactor } from './secrets.js';
 import type { At } from './at.js';
 import { homeUnlessSet, planTask, type UserResolver } from './plan-task.js';
@@ -66,7 +67,11 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   const taskEnvs = [...Object.values(tasks).flat(), ...Object.values(on).flatMap((o) => o!.tasks)].map((t) => t.env);
   const redact = redactor(mainEnv, ...taskEnvs);
   if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues.map((i) => ({ ...i, message: redact(i.message) })));
-  const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs: opts.gracePeriodMs ?? gracePeriod, ...ladderOf(config.stop) };
+  const gracePeriodMs = opts.gracePeriodMs ?? gracePeriod;
+  // Without a grace period, Docker's 10s would end a 10s wait for main before postStop: wait less.
+  const cleanupDefault = config.stop.timeout === undefined && gracePeriodMs === undefined && afterSignal(tasks.postStop).length > 0;
+  const timeoutMs = config.stop.timeout ?? (cleanupDefault ? CLEANUP_STOP_TIMEOUT_MS : DEFAULT_STOP_TIMEOUT_MS);
+  const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs, ...ladderOf(config.stop, timeoutMs), ...(cleanupDefault ? { cleanupDefault } : {}) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
   return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir, redact };
 }
@@ -85,11 +90,11 @@ function planSignalTasks(config: Config, stopSignals: readonly SignalName[], loo
 type StopConfig = Config['stop'];
 
 /** stop.escalation, as the forward, the SIGKILL time and the steps between; without one, forward and timeout. */
-function ladderOf(stop: StopConfig): { forward?: StopConfig['forward']; timeoutMs: number; ladder: { signal: SignalName; atMs: number }[] } {
+function ladderOf(stop: StopConfig, timeoutMs: number): { forward?: StopConfig['forward']; timeoutMs: number; ladder: { signal: SignalName; atMs: number }[] } {
   const steps = stop.escalation;
-  if (!steps) return { forward: stop.forward, timeoutMs: stop.timeout, ladder: [] };
+  if (!steps) return { forward: stop.forward, timeoutMs, ladder: [] };
   const kill = steps.findIndex((s) => s.signal === 'SIGKILL');
-  const killAt = kill >= 0 ? steps[kill]!.after : steps.at(-1)!.after + stop.timeout;
+  const killAt = kill >= 0 ? steps[kill]!.after : steps.at(-1)!.after + timeoutMs;
   const middle = steps.slice(1, kill >= 0 ? kill : undefined).map((s) => ({ signal: s.signal, atMs: s.after }));
   return { forward: steps[0]!.signal, timeoutMs: killAt, ladder: middle };
 }

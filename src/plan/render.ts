@@ -39,7 +39,7 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   const target = plan.stop.group ? "main's process group" : 'main';
   out.push(`stop      send ${plan.stop.forward ?? 'the received signal'} to ${target}`);
   for (const step of plan.stop.ladder) out.push(`          at +${d(step.atMs)}, if anything is left, send ${step.signal} to it all`);
-  out.push(`          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit`);
+  out.push(`          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit${plan.stop.cleanupDefault ? ' (the default while no grace period is known and postStop has tasks; otherwise 10s)' : ''}`);
   out.push(`          then SIGKILL what is left and wait up to ${d(plan.stop.killWaitMs)}`, '');
   out.push(...renderPhase('postStop', plan.tasks.postStop));
   out.push("exit      main's status: its exit code, or 128+N when signal N ended it", '');
@@ -86,6 +86,10 @@ function renderBudget(plan: Plan): string[] {
   }
   for (const cut of b.cuts) out.push(`  ${cut}`);
   if (b.problem) out.push(`ERROR: ${b.problem}`);
+  if (b.unknownGrace) {
+    out.push('WARNING: no grace period is known (stop.gracePeriod, --grace-period, HOOKVISOR_GRACE_PERIOD), so postStop\'s time is not reserved:');
+    for (const line of b.unknownGrace) out.push(`  ${line}`);
+  }
   out.push('', ...renderTimeline(plan));
   return out;
 }

@@ -88,6 +88,8 @@ export interface StopPlan {
   forward?: SignalName;
   /** Wait for main and its group after forwarding, before SIGKILL. */
   timeoutMs: number;
+  /** stop.timeout was not given and defaults to 5s, not 10s, since postStop has tasks and no grace period is known. */
+  cleanupDefault?: boolean;
   /** Deliver signals to main's whole process group. */
   group: boolean;
   /** After SIGKILL, how long to wait for the group to vanish before postStop runs anyway. */
@@ -118,6 +120,8 @@ export interface Budget {
   cuts: string[];
   /** Set when postStop's worst case does not fit in the grace period. */
   problem?: string;
+  /** Set when postStop has tasks and no grace period is known: what happens under Docker's and Kubernetes' defaults. */
+  unknownGrace?: string[];
 }
 
 /** Tasks run when a signal arrives, and whether the signal is then forwarded. */

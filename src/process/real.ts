@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { closeSync, openSync } from 'node:fs';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
 import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
@@ -36,7 +37,8 @@ const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false
 export const realProcesses: ProcessPort = {
   async spawnMain(command, env, user) {
     const argv = asUser(command, user);
-    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), stdio: 'inherit' });
+    const sub = spawnOrShortage(() => execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), stdio: 'inherit' }));
+    if (typeof sub === 'string') throw new SpawnError(argv[0]!, sub);
     if (sub.pid === undefined) {
       const result = await sub;
       throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
@@ -48,7 +50,8 @@ export const realProcesses: ProcessPort = {
 
   spawnTask(command, env, cwd, user) {
     const argv = asUser(command, user);
-    const sub = execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const sub = spawnOrShortage(() => execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' }));
+    if (typeof sub === 'string') return { stdout: null, stderr: null, exited: Promise.resolve({ error: describeSpawnError(sub, argv[0]!, cwd) }) };
     const pid = sub.pid;
     own(sub, runningTasks);
     const onExit = new Promise<ExitStatus & { error?: string }>((resolve) => {
@@ -69,9 +72,29 @@ export const realProcesses: ProcessPort = {
   signalEverything: census.signalEverything,
 };
 
+/**
+ * Out of descriptors (EMFILE, ENFILE), Node's spawn gives up before it sets up stdio and execa then throws
+ * a TypeError ("c.stdio is not iterable"); that is turned back into the errno, the one Node reports.
+ */
+function spawnOrShortage<T>(spawn: () => T): T | 'EMFILE' | 'ENFILE' {
+  try {
+    return spawn();
+  } catch (err) {
+    if (!(err instanceof TypeError && /stdio/.test(err.message))) throw err;
+    try {
+      closeSync(openSync('/dev/null', 'r'));
+      return 'EMFILE'; // one descriptor was left, not the several a spawn needs
+    } catch (probe) {
+      return (probe as NodeJS.ErrnoException).code === 'ENFILE' ? 'ENFILE' : 'EMFILE';
+    }
+  }
+}
+
 function describeSpawnError(code: string, program: string, cwd?: string): string {
   if (code === 'ENOENT') return cwd ? `${program} or the directory ${cwd} not found` : `${program}: command not found`;
   if (code === 'EACCES') return `${program}: permission denied (not executable?)`;
+  if (code === 'EMFILE') return `${program}: cannot start it: EMFILE, hookvisor is out of file descriptors (raise the container's ulimit -n)`;
+  if (code === 'ENFILE') return `${program}: cannot start it: ENFILE, the system is out of file descriptors`;
   return `${program}: ${code}`;
 }
 

@@ -80,8 +80,8 @@ export class StopDeadline {
   }
 
   /** Main ended by itself, or never started (preStart failed, exec failed): what is left gets stop.timeout. */
-  ended(cause: 'exit' | 'start-failed' | 'preStop'): void {
-    this.shorten(this.clock.now() + this.plan.stop.timeoutMs, cause);
+  ended(cause: 'exit' | 'start-failed' | 'preStop', now = this.clock.now()): void {
+    this.shorten(now + this.plan.stop.timeoutMs, cause);
   }
 
   private shorten(at: number, cause: DeadlineCause): void {

@@ -15,6 +15,9 @@ function onState<T>(ports: SupervisorPorts, state: StatePort, during: 'lock' | '
   }
 }
 
+/** State directories this run could not lock: their record could be a live run's, so it is never written or removed. */
+const unheld = new WeakSet<StatePort>();
+
 /** How often a start waiting for the state directory tries again. */
 const LOCK_RETRY_MS = 200;
 
@@ -34,7 +37,11 @@ export async function holdState(ports: SupervisorPorts, stopRequested: () => boo
   for (let waited = false; ; waited = true) {
     const r = onState(ports, state, 'lock', () => state.tryLock());
     if (waited && stopRequested()) return 'stopped';
-    if (!r.ok) return 'failed';
+    if (!r.ok) {
+      unheld.add(state);
+      ports.logger.log({ event: 'state.left', path: state.path, why: 'the state directory could not be locked: its record could be a live run\'s, so this run neither writes nor removes it' });
+      return 'failed';
+    }
     if (r.value === 'unsupported') return ports.logger.log({ event: 'state.unlocked', path: state.path }), 'unlocked';
     if (r.value === 'locked') {
       if (waited) ports.logger.log({ event: 'state.locked', path: state.path, waitedMs: Math.round(ports.clock.now() - since) });
@@ -72,12 +79,12 @@ export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSig
 /** Records that postStop is owed: before preStart starts (`preStartCompleted` false), and again once it ran to its end. */
 export function owePostStop(plan: Plan, ports: SupervisorPorts, since: string, preStartCompleted: boolean): void {
   const state = ports.state;
-  if (!state) return;
+  if (!state || unheld.has(state)) return;
   onState(ports, state, 'write', () => state.write({ since, hooksFile: plan.hooksFile, preStartCompleted }));
 }
 
 /** postStop ran to its end (its tasks' failures are logged, not owed again): nothing is owed any more. */
 export function settlePostStop(ports: SupervisorPorts): void {
   const state = ports.state;
-  if (state) onState(ports, state, 'clear', () => state.clear());
+  if (state && !unheld.has(state)) onState(ports, state, 'clear', () => state.clear());
 }

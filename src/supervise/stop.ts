@@ -19,14 +19,17 @@ export async function stopMain(plan: Plan, main: WatchedMain, life: Lifecycle, p
   const { deadline } = life;
   const preStopEnd = plan.budget.deadlines && deadline.signalledAt! + plan.budget.deadlines.preStopEndMs;
   await runPhase(plan.tasks.preStop, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStop', main.pid), deadline: preStopEnd, cut: deadline.cut });
-  deadline.ended('preStop');
-  await escalate(main, ladder(plan, plan.stop.forward ?? life.signal!, plan.stop.group), deadline, ports, send);
+  // The wait for main starts with the forward: the deadline and the ladder count from the same instant.
+  const start = ports.clock.now();
+  deadline.ended('preStop', start);
+  await escalate(main, ladder(plan, plan.stop.forward ?? life.signal!, plan.stop.group), start, deadline, ports, send);
 }
 
 /** Lifecycle step 3: main ended by itself; whatever it left gets the stop signal, then SIGKILL at the deadline. */
 export async function stopLeftovers(plan: Plan, main: WatchedMain, life: Lifecycle, ports: SupervisorPorts, send: Sender): Promise<void> {
-  life.deadline.ended('exit');
-  await escalate(main, ladder(plan, plan.stop.forward ?? 'SIGTERM', true), life.deadline, ports, send);
+  const start = ports.clock.now();
+  life.deadline.ended('exit', start);
+  await escalate(main, ladder(plan, plan.stop.forward ?? 'SIGTERM', true), start, life.deadline, ports, send);
 }
 
 /** Lifecycle step 5: postStop tasks whose `when` matches how the run ended, cut at the end of the grace period. Failures are logged, never thrown. */

@@ -19,12 +19,11 @@ const POLL_MAX_MS = 200;
 const NEVER = new AbortController().signal;
 
 /**
- * Sends each step's signal at its time until main and everything it left are gone; when the deadline's
+ * Sends each step's signal at its time from `start` (clock time) until main and everything it left are gone; when the deadline's
  * cut fires, SIGKILL, then waits until `postStopAt`. When main exits mid-way, the last signal also goes to
  * what it left outside its group, and later steps go to all of them. Returns whether everything is gone.
  */
-export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], deadline: StopDeadline, ports: SupervisorPorts, send: Sender): Promise<boolean> {
-  const start = ports.clock.now();
+export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], start: number, deadline: StopDeadline, ports: SupervisorPorts, send: Sender): Promise<boolean> {
   let last: EscalationStep | undefined;
   const report = once(() => reportStragglers(ports.processes.leftovers(main.pid), ports));
   const onMainExit = () => last && deliver(main, last, ports, send, last.group, report);
@@ -38,7 +37,7 @@ export async function escalate(main: WatchedMain, steps: readonly EscalationStep
     last = step;
   }
   if ((await waitGone(main, undefined, deadline.cut, ports, onMainExit)) === 'gone') return true;
-  const kill: EscalationStep = { signal: 'SIGKILL', atMs: Math.ceil((deadline.killAt ?? ports.clock.now()) - start), group: true };
+  const kill: EscalationStep = { signal: 'SIGKILL', atMs: Math.round((deadline.killAt ?? ports.clock.now()) - start), group: true };
   logEscalation(main, kill.signal, kill.atMs, ports);
   deliver(main, kill, ports, send, false, report);
   last = kill;

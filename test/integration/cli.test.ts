@@ -146,9 +146,10 @@ describe('logging', () => {
       const hv = startHookvisor(['--log-level', 'warn', '--hooks', file, '--', 'true'], { env: { MARK: '/dev/null' } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       const events = hv.events();
-      expect(events.map((e) => [e.event, e.level])).toEqual([['hook.end', 50]]);
+      // A postStop task and no grace period: the warning at start is kept too.
+      expect(events.map((e) => [e.event, e.level])).toEqual([['budget.unknown', 40], ['hook.end', 50]]);
       // Nothing but JSON records on stderr.
-      expect(hv.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(hv.stderr.trimEnd().split('\n')).toHaveLength(2);
     }));
 
   it('HOOKVISOR_LOG_LEVEL sets the level and --log-level overrides it', () =>

@@ -27,6 +27,27 @@ describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on 
       expect(existsSync(join(mapper, 'osd-data'))).toBe(false);
       expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok])).toEqual([['close data', true], ['close again', true]]);
       expect(lines(r.events, 'close again')).toEqual(['close osd-data: nothing to do']);
+      // The wait is in the logs: what kept it busy, then that it is done.
+      expect(lines(r.events, 'close data')).toEqual(['busy: Device osd-data is still in use.; waiting', 'close osd-data: done']);
+    }));
+
+  it('fails at once with cryptsetup\'s message when the failure is not a busy device: waiting would not change it', () =>
+    withDir(async ({ dir, mark }) => {
+      const bin = join(dir, 'bin');
+      const mapper = join(dir, 'mapper');
+      mkdirSync(bin);
+      mkdirSync(mapper);
+      writeFileSync(join(mapper, 'osd-data'), '');
+      writeFileSync(join(bin, 'cryptsetup'), '#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\necho "Cannot initialize device-mapper. Is dm_mod kernel module loaded?" >&2\nexit 1\n');
+      chmodSync(join(bin, 'cryptsetup'), 0o755);
+      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: osd-data, timeout: 3s }\n    - { name: close missing, cryptClose: osd-data, timeout: 3s, env: { PATH: /nonexistent } }\n');
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, HOOKVISOR_TEST_MAPPER_DIR: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual(['cryptsetup close osd-data']);
+      expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok, e.timedOut, e.error])).toEqual([
+        ['close data', false, false, 'close osd-data: Cannot initialize device-mapper. Is dm_mod kernel module loaded?'],
+        ['close missing', false, false, 'close osd-data: cryptsetup: command not found'],
+      ]);
     }));
 });
 
@@ -46,5 +67,25 @@ describe.skipIf(!root)('detachLoop:', () => {
       expect(lines(r.events, 'detach')).toEqual([`detach ${img}: done`]);
       expect(lines(r.events, 'detach again')).toEqual([`detach ${dev}: nothing to do`]);
       expect(readFileSync(img).length).toBe(1024 * 1024);
+    }));
+
+  it('fails at once with losetup\'s message when the failure is not a busy device', () =>
+    withDir(async ({ dir, mark }) => {
+      const img = join(dir, 'disk.img');
+      writeFileSync(img, Buffer.alloc(1024 * 1024));
+      const dev = execFileSync('losetup', ['--find', '--show', img], { encoding: 'utf8' }).trim();
+      onTestFinished(() => {
+        if (existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)) execFileSync('losetup', ['-d', dev]);
+      });
+      // A stand-in that fails as losetup does without the right to detach.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'losetup'), '#!/bin/sh\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n');
+      chmodSync(join(bin, 'losetup'), 0o755);
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img}, timeout: 3s }\n`);
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual([`losetup -d ${dev}`]);
+      expect(eventsNamed(r.events, 'hook.end')).toEqual([expect.objectContaining({ task: 'detach', ok: false, timedOut: false, error: `detach ${img}: losetup: ${dev}: detach failed: Operation not permitted` })]);
     }));
 });

@@ -165,7 +165,26 @@ describe('recovery, seen from outside', () => {
       const r = await runHookvisor(['--hooks', file, '--', 'sh', '-c', 'exit 5'], { env: { MARK: mark } });
       expect(r.code).toBe(5);
       expect(readMarks(mark)).toEqual(['exit']);
-      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['lock', 50], ['write', 50], ['write', 50], ['clear', 50]]);
+      // Without the lock the record is never written or removed: only the lock's failure is an error.
+      expect(r.events.filter((e) => e.event === 'state.error').map((e) => [e.during, e.level])).toEqual([['lock', 50]]);
+      expect(eventsNamed(r.events, 'state.left')).toHaveLength(1);
+    }));
+
+  it('a state directory that cannot be locked leaves a killed run\'s record byte for byte: it could be a live run\'s', () =>
+    withDir(async ({ dir, mark }) => {
+      owed(dir);
+      // A directory where the lock file should be: open() fails (EISDIR), so the lock cannot be taken.
+      mkdirSync(join(dir, 'state/.lock'));
+      const path = join(dir, 'state/poststop-owed.json');
+      const before = readFileSync(path);
+      const file = writeFile(dir, 'hooks.yaml', `state: ${dir}/state\nhooks:\n  postStop:\n    - { shell: 'echo "$HOOKVISOR_STOP_REASON" >> "$MARK"' }\n`);
+      const r = await runHookvisor(['--hooks', file, '--', 'true'], { env: { MARK: mark } });
+      expect(r.code).toBe(0);
+      expect(readMarks(mark)).toEqual(['exit']);
+      expect(readFileSync(path).equals(before)).toBe(true);
+      expect(eventsNamed(r.events, 'recovery.start')).toEqual([]);
+      expect(eventsNamed(r.events, 'state.error').map((e) => e.during)).toEqual(['lock']);
+      expect(eventsNamed(r.events, 'state.left')).toEqual([expect.objectContaining({ level: 40, path })]);
     }));
 
   it('rejects a relative state directory before anything starts, naming line, column and key', () =>

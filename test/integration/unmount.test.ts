@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { eventsNamed, readMarks, withDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
+afterEach(killLeftovers);
 
 // A tmpfs at $WORK/mnt, mounted in preStart; each test adds its postStop tasks.
 const MOUNT_TMPFS = `env: { MNT: "\${WORK}/mnt" }
@@ -97,6 +98,57 @@ hooks:
       expect(attached()).toEqual([]);
       expect(existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)).toBe(false);
       execFileSync('e2fsck', ['-n', '-f', img], { stdio: 'pipe' });
+    }));
+
+  it('a busy wait stays visible while it lasts: the holders at its start, then a line at intervals, not one per retry', () =>
+    withDir(async ({ dir }) => {
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `${MOUNT_TMPFS}    - name: hold a file open until released
+      ${HOLD}
+    - { name: unmount data, unmount: "\${MNT}", timeout: 20s }
+`,
+      );
+      const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir } });
+      // Released only once the wait has said, a while in, that it still lasts.
+      await hv.waitForEvent((e) => e.event === 'hook.output' && String(e.line).startsWith('still busy after '), 15_000);
+      writeFileSync(join(dir, 'release'), '');
+      expect((await hv.exited).code).toBe(0);
+      const lines = eventsNamed(hv.events(), 'hook.output').filter((e) => e.task === 'unmount data').map((e) => String(e.line));
+      expect(lines[0]).toMatch(/^busy: pid \d+ \((sh|sleep)\) holds .*\/mnt\/held$/);
+      expect(lines.some((l) => /^still busy after \d+(\.\d)?s: umount: .*target is busy.*; pid \d+ \((sh|sleep)\) holds .*\/mnt\/held/.test(l))).toBe(true);
+      // The holders are named once, at the start (one line each), not again at every 200 ms retry.
+      const named = lines.filter((l) => l.startsWith('busy: '));
+      expect(lines.slice(0, named.length)).toEqual(named);
+      expect(new Set(named).size).toBe(named.length);
+      expect(lines.at(-1)).toBe(`unmounted ${dir}/mnt`);
+    }));
+
+  it('fails at once, with umount\'s message, when umount is not there (a distroless image): nothing to wait out', () =>
+    withDir(async ({ dir }) => {
+      mkdirSync(join(dir, 'empty'));
+      const hooks = writeFile(dir, 'hooks.yaml', `${MOUNT_TMPFS}    - { name: unmount data, unmount: "\${MNT}", timeout: 3s, env: { PATH: "\${WORK}/empty" } }\n`);
+      const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir } });
+      expect((await hv.exited).code).toBe(0);
+      const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
+      expect(end).toMatchObject({ ok: false, timedOut: false, attempts: 1, error: `${dir}/mnt is still mounted: umount: command not found` });
+      expect(eventsNamed(hv.events(), 'hook.output').filter((e) => e.task === 'unmount data')).toEqual([]);
+    }));
+
+  it('fails at once, with umount\'s message, when hookvisor is not root: "must be superuser" will not go away', () =>
+    withDir(async ({ dir }) => {
+      chmodSync(dir, 0o755);
+      const mnt = join(dir, 'mnt');
+      mkdirSync(mnt);
+      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: unmount data, unmount: "${mnt}", timeout: 3s }\n`);
+      // Mounted as root in a mount namespace of its own, then hookvisor runs there as nobody.
+      const asNobody = ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs tmpfs "$0" && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"', mnt];
+      const hv = startHookvisor(['--hooks', hooks, '--', 'true'], { prefix: asNobody });
+      expect((await hv.exited).code).toBe(0);
+      const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
+      expect(end).toMatchObject({ ok: false, timedOut: false, attempts: 1 });
+      expect(String(end!.error)).toMatch(new RegExp(`^${mnt} is still mounted: umount: ${mnt}: must be superuser`));
     }));
 
   it("kills a umount that hangs at the task's timeout, and takes umount from the hooks file's PATH", () =>

@@ -1,6 +1,7 @@
 import { RETRY_MS } from './devices.js';
 import { delay } from './sleep.js';
-import { holders, isMountPoint } from './mounts.js';
+import { busyReporter, firstLine, isBusy } from './busy.js';
+import { isMountPoint } from './mounts.js';
 import type { KindContext, KindResult } from './types.js';
 
 
@@ -15,7 +16,8 @@ export interface UnmountSpec {
 
 /**
  * Unmounts `path` if it is a mount point (idempotent: nothing to do otherwise). While umount says the
- * target is busy it logs who holds what under the path and tries again; it verifies the mount is gone.
+ * target is busy it logs who holds what under the path and tries again; any other failure ends it at
+ * once with umount's message. It verifies the mount is gone.
  */
 export async function runUnmount(spec: UnmountSpec, ctx: KindContext): Promise<KindResult> {
   const run = ctx.run;
@@ -25,16 +27,19 @@ export async function runUnmount(spec: UnmountSpec, ctx: KindContext): Promise<K
     return { ok: true };
   }
   let lastError = '';
-  let reported = false;
+  const busy = busyReporter(spec.path, ctx);
   // With lazy, the plain attempts stop early enough for umount -l to run within the timeout.
   const tries = spec.lazy && ctx.beforeEnd ? ctx.beforeEnd(LAZY_RESERVE_MS) : ctx.signal;
   while (!tries.aborted) {
     const r = await run(['umount', spec.path], tries);
     if (r.code === 0 && !isMountPoint(spec.path)) return ctx.log(`unmounted ${spec.path}`), { ok: true };
-    lastError = r.output.trim().split('\n')[0] || `umount exited ${r.code}`;
-    if (!reported && /busy/i.test(lastError)) {
-      reported = true;
-      for (const h of holders(spec.path)) ctx.log(`busy: pid ${h.pid} (${h.command}) holds ${h.paths.join(', ')}`);
+    // A umount that succeeded on one of stacked mounts: the next attempt takes the next one.
+    if (r.code !== 0) {
+      lastError = firstLine(r.output, 'umount', r.code);
+      if (tries.aborted) break;
+      // Not found, not permitted, not a mount: waiting changes nothing, and a lazy umount would fail the same way.
+      if (!isBusy(lastError)) return { ok: false, error: `${spec.path} is still mounted: ${lastError}` };
+      busy(lastError);
     }
     if (!(await delay(RETRY_MS, tries))) break;
   }

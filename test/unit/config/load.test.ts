@@ -21,7 +21,8 @@ describe('loadConfigText', () => {
     expect(config).toEqual({
       version: 1,
       env: {},
-      stop: { signals: ['SIGTERM', 'SIGINT'], timeout: 10_000, group: true },
+      // stop.timeout's default depends on postStop and the grace period: the plan fills it in.
+      stop: { signals: ['SIGTERM', 'SIGINT'], group: true },
       exit: { remap: {} },
       hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
       on: {},

@@ -65,7 +65,18 @@ describe('buildPlan', () => {
   it('budgets the worst case: preStop, timeout, kill wait, and postStop tasks that can run after a signal', () => {
     const plan = planOf('stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n');
     // Each run attempt can end 400ms past its timeout (SIGKILL, the wait for it, its last output).
-    expect(plan.budget).toEqual({ preStopMs: 3800, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3400, totalMs: 12_200 + KILL_WAIT_MS, marginMs: 0, cuts: [] });
+    expect(plan.budget).toEqual({ preStopMs: 3800, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3400, totalMs: 12_200 + KILL_WAIT_MS, marginMs: 0, cuts: [], unknownGrace: expect.any(Array) });
+  });
+
+  it('defaults stop.timeout to 5s, not 10s, when postStop has tasks after a signal and no grace period is known', () => {
+    expect(planOf('hooks:\n  postStop: [{ run: [c] }]\n').stop).toMatchObject({ timeoutMs: 5000, cleanupDefault: true });
+    expect(planOf('hooks:\n  postStop: [{ run: [c], when: exit }]\n').stop.timeoutMs).toBe(10_000);
+    expect(planOf('stop: { gracePeriod: 30s }\nhooks:\n  postStop: [{ run: [c] }]\n').stop.timeoutMs).toBe(10_000);
+    const explicit = planOf('stop: { timeout: 10s }\nhooks:\n  postStop: [{ run: [c] }]\n');
+    expect(explicit.stop.timeoutMs).toBe(10_000);
+    expect(explicit.stop.cleanupDefault).toBeUndefined();
+    // Without a SIGKILL step, the ladder's SIGKILL follows its last step after that default too.
+    expect(planOf('stop: { escalation: [{ signal: SIGTERM }, { signal: SIGINT, after: 1s }] }\nhooks:\n  postStop: [{ run: [c] }]\n').stop.timeoutMs).toBe(6000);
   });
 
   it('names file, line, column and key of every unset variable', () => {

@@ -107,8 +107,11 @@ describe('recovery of a killed run (state:)', () => {
     await waitUntil(() => processes.calls.includes('main daemon'));
     processes.exitMain({ exitCode: 0 });
     expect(await running).toBe(0);
-    expect(processes.calls.slice(0, 3)).toEqual(['state lock error', 'state owed preStartCompleted=false', 'task mount [preStart]']);
+    // Without the lock the record is left as it is: never written, never removed.
+    expect(processes.calls.slice(0, 2)).toEqual(['state lock error', 'task mount [preStart]']);
+    expect(processes.calls.filter((c) => c.startsWith('state ')).slice(1)).toEqual([]);
     expect(logger.events).toContainEqual({ event: 'state.error', path: state.path, during: 'lock', error: 'EIO: i/o error' });
+    expect(logger.events).toContainEqual({ event: 'state.left', path: state.path, why: expect.stringContaining('neither writes nor removes') });
     expect(logger.events.some((e) => e.event === 'recovery.start')).toBe(false);
   });
 
