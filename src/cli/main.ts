@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The only module that touches the real process. It catches signals before anything else loads:
-// as PID 1 an unhandled SIGTERM is dropped by the kernel, and module loading takes tens of milliseconds.
+// The only module that touches the real process. It catches signals before anything else loads: as
+// PID 1 a signal without a handler is dropped by the kernel, and compiling the rest of hookvisor takes
+// tens of milliseconds. So this module stays tiny and is bundled alone (dist/bundle/hookvisor.js); the
+// rest (./rest.js, dist/bundle/hookvisor-app.js) is read and compiled only after the handlers exist.
 import module from 'node:module';
 import { isatty } from 'node:tty';
 import { RELAYED_SIGNALS } from '../signals/names.js';
@@ -10,8 +12,7 @@ const signals = installSignals(process, RELAYED_SIGNALS);
 const childSignals = installSignals(process, ['SIGCHLD']);
 // Node >= 22.1 keeps compiled code on disk between starts; older Nodes lack the call.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const { runCli } = await import('./app.js');
-const { writeStderr } = await import('../log/logger.js');
+const { runCli, writeStderr } = await import('./rest.js');
 type Logger = import('../log/logger.js').Logger;
 
 // An unexpected error must not end PID 1 before postStop: say what happened, in the run's log format once there is one, and keep supervising.
