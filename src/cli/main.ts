@@ -7,12 +7,17 @@ import module from 'node:module';
 import { isatty } from 'node:tty';
 import { RELAYED_SIGNALS } from '../signals/names.js';
 import { installSignals } from '../signals/source.js';
+import { keepStdioUntouched, writeFd } from './std-streams.js';
 
 const signals = installSignals(process, RELAYED_SIGNALS);
 const childSignals = installSignals(process, ['SIGCHLD']);
+// Before any library can touch process.stdin/stdout/stderr: main must get fds 0-2 exactly as we did.
+let writeStderr = (text: string) => writeFd(2, text);
+keepStdioUntouched(process, (text) => writeStderr(text));
 // Node >= 22.1 keeps compiled code on disk between starts; older Nodes lack the call.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const { runCli, writeStderr } = await import('./rest.js');
+const rest = await import('./rest.js');
+writeStderr = rest.writeStderr;
 type Logger = import('../log/logger.js').Logger;
 
 // An unexpected error must not end PID 1 before postStop: say what happened, in the run's log format once there is one, and keep supervising.
@@ -29,16 +34,15 @@ const report = (err: unknown) => {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-const code = await runCli({
+const code = await rest.runCli({
   args: process.argv.slice(2),
   env: process.env,
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => writeFd(1, text),
   stderr: writeStderr,
   signals,
   childSignals,
   stdinIsTTY: isatty(0),
   uid: process.getuid?.() ?? -1,
-  // isatty(2), not process.stderr: that getter would make a piped stderr non-blocking.
   color: isatty(2) && !process.env.NO_COLOR,
   onLogger: (l) => (logger = l),
 });
