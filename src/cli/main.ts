@@ -48,4 +48,6 @@ const code = await rest.runCli({
 });
 signals.dispose();
 childSignals.dispose();
+// The last lines, but a stalled reader cannot hold the exit: a quarter of a second at most.
+rest.flushStderr(250);
 process.exit(code);

@@ -34,7 +34,8 @@ export type LogEvent =
   | { event: 'state.error'; path: string; during: 'lock' | 'read' | 'write' | 'clear'; error: string }
   | { event: 'state.busy'; path: string }
   | { event: 'state.locked'; path: string; waitedMs: number }
-  | { event: 'state.unlocked'; path: string };
+  | { event: 'state.unlocked'; path: string }
+  | { event: 'log.dropped'; dropped: number };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -56,6 +57,7 @@ export function levelOf(e: LogEvent): Level {
     case 'stop.stuck':
     case 'pid1.degraded':
     case 'budget.problem':
+    case 'log.dropped':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -108,6 +110,7 @@ export function describe(e: LogEvent): string {
     case 'state.busy': return `another hookvisor holds the state directory of ${e.path} (a run still stopping, or a second container on the volume): waiting for it`;
     case 'state.locked': return `took the state directory of ${e.path} after ${e.waitedMs}ms`;
     case 'state.unlocked': return `cannot lock the state directory of ${e.path} without the FFI: a second run sharing it would not be noticed`;
+    case 'log.dropped': return `${e.dropped} log line(s) dropped: stderr's reader fell behind`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }
