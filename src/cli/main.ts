@@ -12,12 +12,15 @@ import { keepStdioUntouched, writeFd } from './std-streams.js';
 const signals = installSignals(process, RELAYED_SIGNALS);
 const childSignals = installSignals(process, ['SIGCHLD']);
 // Before any library can touch process.stdin/stdout/stderr: main must get fds 0-2 exactly as we did.
-let writeStderr = (text: string) => writeFd(2, text);
+// Until the non-blocking writer is loaded, what reaches the stand-in stderr (a warning) is kept for it.
+const early: string[] = [];
+let writeStderr: (text: string) => void = (text) => void early.push(text);
 keepStdioUntouched(process, (text) => writeStderr(text));
 // Node >= 22.1 keeps compiled code on disk between starts; older Nodes lack the call.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const rest = await import('./rest.js');
 writeStderr = rest.writeStderr;
+early.splice(0).forEach(writeStderr);
 type Logger = import('../log/logger.js').Logger;
 
 // An unexpected error must not end PID 1 before postStop: say what happened, in the run's log format once there is one, and keep supervising.
