@@ -4,8 +4,9 @@ import { createSink, type LineSink, type WriteResult } from './sink.js';
 /**
  * A descriptor of fd 2's pipe or terminal that hookvisor alone holds, opened again through /proc, so
  * that it can be non-blocking without touching the open file that main shares (O_NONBLOCK there made
- * main's own writes fail with EAGAIN). Undefined for files (they never stall) and sockets (they cannot
- * be opened again), and without /proc: fd 2 is then written as it is.
+ * main's own writes fail with EAGAIN). Undefined for files (they never stall), sockets (they cannot be
+ * opened again), a pipe of another user's when not root (EACCES) and without /proc: fd 2 is then
+ * written as it is, and only there can a stalled reader still block.
  */
 export function privateStderr(): number | undefined {
   try {
