@@ -1,4 +1,4 @@
-// Bundles hookvisor into dist/bundle/: hookvisor.js and exec-as.js need only the node binary, plus
+// Bundles hookvisor into dist/bundle/: hookvisor.js (the bin), hookvisor-app.js and exec-as.js need only the node binary, plus
 // koffi (native, loaded lazily) copied beside them in dist/bundle/node_modules.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -7,21 +7,20 @@ import { join } from 'node:path';
 const out = 'dist/bundle';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync(out, { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
+// The entry, alone: it installs the signal handlers, then imports the rest from its own file, so that
+// as PID 1 a signal is caught while the bulk of the code is still being read and compiled.
+const rest = { name: 'rest', setup: (b) => b.onResolve({ filter: /^\.\/rest\.js$/ }, () => ({ path: './hookvisor-app.js', external: true })) };
+await build({ ...common, entryPoints: { hookvisor: 'src/cli/main.ts' }, outdir: out, plugins: [rest] });
 await build({
-  entryPoints: { hookvisor: 'src/cli/main.ts', 'exec-as': 'src/process/exec-as.ts' },
+  ...common,
+  entryPoints: { 'hookvisor-app': 'src/cli/rest.ts', 'exec-as': 'src/process/exec-as.ts' },
   outdir: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   // koffi carries a native binary per platform: it stays a package, copied below.
   external: ['koffi'],
   define: { HOOKVISOR_VERSION: JSON.stringify(version) },
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __hvRequire } from 'node:module'; const require = __hvRequire(import.meta.url);" },
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
 // koffi and the platform packages npm installed for this machine (@koromix/koffi-<os>-<arch>).

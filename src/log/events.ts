@@ -40,7 +40,8 @@ export type LogEvent =
   | { event: 'state.busy'; path: string }
   | { event: 'state.locked'; path: string; waitedMs: number }
   | { event: 'state.unlocked'; path: string }
-  | { event: 'state.left'; path: string; why: string };
+  | { event: 'state.left'; path: string; why: string }
+  | { event: 'log.dropped'; dropped: number };
 
 export type EventName = LogEvent['event'];
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -67,6 +68,7 @@ export function levelOf(e: LogEvent): Level {
     case 'pid1.degraded':
     case 'budget.problem':
     case 'budget.unknown':
+    case 'log.dropped':
       return 'warn';
     case 'hook.skip':
       return 'debug';
@@ -126,6 +128,7 @@ export function describe(e: LogEvent): string {
     case 'state.locked': return `took the state directory of ${e.path} after ${e.waitedMs}ms`;
     case 'state.unlocked': return `cannot lock the state directory of ${e.path} without the FFI: a second run sharing it would not be noticed`;
     case 'state.left': return `leaving the state record ${e.path} as it is: ${e.why}`;
+    case 'log.dropped': return `${e.dropped} log line(s) dropped: stderr's reader fell behind`;
     case 'hookvisor.exit': return `exiting with ${e.exitCode} (${e.reason})`;
   }
 }

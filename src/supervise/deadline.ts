@@ -69,12 +69,17 @@ export class StopDeadline {
     return this.kill.at === undefined ? undefined : this.kill.at + this.plan.stop.killWaitMs;
   }
 
-  /** The first stop signal starts the orchestrator's clock; every remaining step is held to it. */
-  signalled(): void {
+  /**
+   * The first stop signal starts the orchestrator's clock; every remaining step is held to it. Without
+   * a grace period there is no clock to follow: a stop that will run preStop (`preStopFollows`) sets its
+   * deadline when preStop ends, stop.timeout later, as it always has; any other gets stop.timeout now.
+   */
+  signalled(preStopFollows: boolean): void {
     if (this.signalledAt !== undefined) return;
     const now = (this.signalledAt = this.clock.now());
     const deadlines = this.plan.budget.deadlines;
-    this.shorten(now + (deadlines?.killAtMs ?? this.plan.budget.preStopMs + this.plan.stop.timeoutMs), 'signal');
+    if (deadlines) this.shorten(now + deadlines.killAtMs, 'signal');
+    else if (!preStopFollows) this.shorten(now + this.plan.stop.timeoutMs, 'signal');
     const grace = this.plan.stop.gracePeriodMs;
     if (grace !== undefined) this.grace.shorten(now + grace - GRACE_MARGIN_MS);
   }

@@ -49,7 +49,7 @@ export class Lifecycle {
     if (this.signal !== undefined) return this.logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
     this.signal = signal;
     this.logger.log({ event: 'stop.start', signal, phase: this.phase });
-    this.deadline.signalled();
+    this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running');
     this.requested.abort();
     this.resolveStop(signal);
   }

@@ -45,6 +45,8 @@ export interface StartOptions {
   prefix?: string[];
   /** hookvisor's stdin: ignored (default) or a pipe the test writes to through `child.stdin`. */
   stdin?: 'ignore' | 'pipe';
+  /** hookvisor's stderr: a pipe read into `stderr` (default), or a descriptor of the test's (then `stderr` stays empty). */
+  stderr?: number;
 }
 
 export function startHookvisor(args: readonly string[], opts: StartOptions = {}): Hv {
@@ -52,14 +54,14 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, HOOKVISOR_HOOKS: undefined, HOOKVISOR_LOG_LEVEL: 'debug', ...opts.env } as NodeJS.ProcessEnv,
-    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'ignore', 'pipe', opts.stderr ?? 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
   const poke = () => waiters.forEach((w) => w());
   child.stdout!.on('data', (d) => ((stdout += d), poke()));
-  child.stderr!.on('data', (d) => ((stderr += d), poke()));
+  child.stderr?.on('data', (d) => ((stderr += d), poke()));
   const exited = new Promise<Exit>((res) => child.on('close', (code, signal) => res({ code, signal })));
   let done = false;
   void exited.then(() => ((done = true), poke()));
