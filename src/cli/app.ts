@@ -101,7 +101,7 @@ export async function runCli(io: CliIo): Promise<number> {
     if (foreground) processes.spawnMain = async (argv, env, user) => foreground(asUser(argv, user), userEnv(env, user));
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
-      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
+      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state, redact: plan.redact });
       if (recorder) writeReport(plan.reportPath!, recorder.report(), base, plan.redact);
       return code;
     } finally {

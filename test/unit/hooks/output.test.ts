@@ -1,11 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, readLines } from '../../../src/hooks/output.js';
+import { redactor, type Redact } from '../../../src/plan/secrets.js';
 
-async function linesOf(chunks: string[]): Promise<string[]> {
+async function linesOf(chunks: string[], redact?: Redact): Promise<string[]> {
   const stream = new PassThrough();
   const lines: string[] = [];
-  const done = readLines(stream, (l) => lines.push(l));
+  const done = readLines(stream, (l) => lines.push(l), redact);
   for (const c of chunks) stream.write(c);
   stream.end();
   await done;
@@ -23,5 +24,12 @@ describe('readLines', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(`${'x'.repeat(MAX_LINE_BYTES)} [line cut at ${MAX_LINE_BYTES} bytes]`);
     expect(lines[1]).toBe('next');
+  });
+
+  it('masks before it cuts: a secret across the cut shows no part of itself, whatever the chunks', async () => {
+    const redact = redactor({ DB_PASSWORD: 'secret-value' });
+    const head = 'x'.repeat(MAX_LINE_BYTES - 4);
+    const lines = await linesOf([head, 'secr', 'et-value', 'y'.repeat(100), '\nnext\n'], redact);
+    expect(lines).toEqual([`${head}***y [line cut at ${MAX_LINE_BYTES} bytes]`, 'next']);
   });
 });
