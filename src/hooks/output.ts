@@ -26,7 +26,8 @@ export function readLines(stream: Readable, onLine: (line: string) => void, reda
     if (dropping) return;
     pending += chunk.slice(start);
     if (pending.length > MAX_LINE_BYTES + hold) {
-      onLine(`${redact(pending).slice(0, MAX_LINE_BYTES)} [line cut at ${MAX_LINE_BYTES} bytes]`);
+      const head = redact.head ? redact.head(pending, MAX_LINE_BYTES) : redact(pending.slice(0, MAX_LINE_BYTES));
+      onLine(`${head} [line cut at ${MAX_LINE_BYTES} bytes]`);
       pending = '';
       dropping = true;
     }

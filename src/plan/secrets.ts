@@ -8,8 +8,11 @@ export const MASK = '***';
 const MIN_SECRET_LENGTH = 6;
 const NOT_SECRET = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
 
-/** Text for people, with the values of secret-looking variables masked; `longest` is the length of the longest value it masks. */
-export type Redact = ((text: string) => string) & { readonly longest?: number };
+/**
+ * Text for people, with the values of secret-looking variables masked; `longest` is the length of the longest
+ * value it masks; `head(text, max)` is the masked first `max` characters of `text`, a secret across the cut whole.
+ */
+export type Redact = ((text: string) => string) & { readonly longest?: number; readonly head?: (text: string, max: number) => string };
 
 /**
  * Masks the value of every secret-looking variable of `envs` wherever it appears, so a value that reaches
@@ -31,7 +34,7 @@ export function redactor(...envs: readonly Readonly<Record<string, string>>[]): 
   }
   if (values.size === 0) return unchanged;
   const longest = Math.max(...[...values].map((v) => v.length));
-  return Object.assign((text: string) => mask(text, spans(text, values)), { longest });
+  return Object.assign((text: string) => mask(text, spans(text, values)), { longest, head: (text: string, max: number) => head(text, max, spans(text, values)) });
 }
 
 const maskable = (value: string) => value.length >= MIN_SECRET_LENGTH && !NOT_SECRET.test(value);
@@ -50,6 +53,13 @@ function spans(text: string, values: ReadonlySet<string>): [number, number][] {
     else merged.push([start, end]);
   }
   return merged;
+}
+
+/** Cut in the text's own positions (masks shorten it, so a cut of the masked text would take in what follows), a span across the cut masked whole. */
+function head(text: string, max: number, found: readonly [number, number][]): string {
+  const across = found.find(([start, end]) => start < max && end > max);
+  const end = across ? across[1] : max;
+  return mask(text.slice(0, end), found.filter(([start]) => start < end));
 }
 
 function mask(text: string, found: readonly [number, number][]): string {

@@ -32,7 +32,7 @@ describe('secrets in what hookvisor writes', () => {
       expect(shown).toEqual([]);
       const lines = (task: string) => r.events.filter((e) => e.event === 'hook.output' && e.task === task).map((e) => e.line);
       expect(lines('key')).toEqual(['***', '***', '***', '***']);
-      expect(lines('long')).toEqual([`${'x'.repeat(8180)}***${'y'.repeat(9)} [line cut at 8192 bytes]`]);
+      expect(lines('long')).toEqual([`${'x'.repeat(8180)}*** [line cut at 8192 bytes]`]);
       expect(JSON.parse(report).tasks[1].command).toBe("sh -c 'echo connected' sh '--password=***'");
     }), 30_000);
 });

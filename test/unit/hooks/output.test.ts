@@ -30,6 +30,14 @@ describe('readLines', () => {
     const redact = redactor({ DB_PASSWORD: 'secret-value' });
     const head = 'x'.repeat(MAX_LINE_BYTES - 4);
     const lines = await linesOf([head, 'secr', 'et-value', 'y'.repeat(100), '\nnext\n'], redact);
-    expect(lines).toEqual([`${head}***y [line cut at ${MAX_LINE_BYTES} bytes]`, 'next']);
+    expect(lines).toEqual([`${head}*** [line cut at ${MAX_LINE_BYTES} bytes]`, 'next']);
+  });
+
+  it('cuts where the text was, not where the masked text is: masks before the cut do not pull a secret after it in', async () => {
+    const redact = redactor({ DB_PASSWORD: 'secret-value' });
+    // Ten masks shorten the line by 90 characters; a secret just past the cut is not whole yet when it is cut.
+    const head = 'secret-value '.repeat(10) + 'x'.repeat(MAX_LINE_BYTES - 130);
+    const lines = await linesOf([`${head}${'y'.repeat(9)}secr`, 'et-value\nnext\n'], redact);
+    expect(lines).toEqual([`${'*** '.repeat(10)}${'x'.repeat(MAX_LINE_BYTES - 130)} [line cut at ${MAX_LINE_BYTES} bytes]`, 'next']);
   });
 });
