@@ -29,7 +29,7 @@ export function readHooksFile(file: string, trust?: TrustCheck): string {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(err)})`;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'ENOPROC' ? `cannot be read: ${(err as Error).message}` : `cannot be read (${code ?? String(err)})`;
     throw issue(file, why);
   } finally {
     if (fd !== undefined) closeSync(fd);

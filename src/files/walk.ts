@@ -84,6 +84,13 @@ function parts(path: string): string[] {
 
 function openRoot(guard: Guard): OpenDir {
   const fd = openSync('/', DIR_FLAGS);
+  try {
+    lstatSync(inDir(fd, '.'));
+  } catch {
+    closeSync(fd);
+    // Every name below is looked up through /proc/self/fd: without it each would look missing.
+    throw coded('ENOPROC', '/proc is not mounted, and hookvisor opens files relative to a directory through /proc/self/fd');
+  }
   return judged({ fd, stat: fstatSync(fd), path: '/' }, guard);
 }
 

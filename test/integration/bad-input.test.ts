@@ -62,4 +62,16 @@ describe('bad input: a clear message, exit 2, nothing started, no stack trace', 
         expect(existsSync(join(dir, 'started'))).toBe(false);
       }), 15_000);
   });
+
+  // As root each name is opened relative to its directory through /proc/self/fd; without /proc it would all look missing.
+  it.skipIf(process.getuid?.() !== 0)('as root without /proc: says so, not "does not exist"', () =>
+    withDir(async ({ dir }) => {
+      const file = join(dir, 'hooks.yaml');
+      writeFileSync(file, 'hooks:\n  preStart:\n    - { run: [touch, "${WORK}/started"] }\n');
+      const prefix = ['unshare', '--fork', '--kill-child', '--mount', '--propagation', 'private', 'sh', '-c', 'umount -l /proc && exec "$@"', 'sh'];
+      const r = await runHookvisor(['--hooks', file, '--', 'true'], { env: { WORK: dir }, prefix });
+      expect(r.stderr).toBe(`hookvisor: ${file}: the hooks file cannot be read: /proc is not mounted, and hookvisor opens files relative to a directory through /proc/self/fd\n`);
+      expect(r.code).toBe(2);
+      expect(existsSync(join(dir, 'started'))).toBe(false);
+    }), 15_000);
 });
