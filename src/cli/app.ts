@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { hooksJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load.js';
-import { checkTrusted } from '../config/trust.js';
+import { trustCheck } from '../config/trust.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
@@ -48,13 +48,14 @@ export interface CliIo {
 declare const HOOKVISOR_VERSION: string | undefined;
 export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-/** A report that cannot be written is logged; it never changes the exit status. */
+/** A report that cannot be written (a full volume: ENOSPC) is logged with its errno, the old one left whole; it never changes the exit status. */
 function writeReport(path: string, report: StopReport, logger: Logger, redact: (text: string) => string): void {
   try {
     writeFileAtomic(path, `${JSON.stringify(redactValue(report, redact), null, 2)}\n`);
     logger.log({ event: 'report.written', path });
   } catch (err) {
-    logger.log({ event: 'report.error', path, error: (err as Error).message });
+    const errno = (err as NodeJS.ErrnoException).code;
+    logger.log({ event: 'report.error', path, error: (err as Error).message, ...(errno ? { errno } : {}) });
   }
 }
 
@@ -67,8 +68,8 @@ export async function runCli(io: CliIo): Promise<number> {
     if (args.command === 'schema') return io.stdout(`${JSON.stringify(hooksJsonSchema(), null, 2)}\n`), 0;
 
     // dry-run starts nothing, so only run insists on a hooks file that only root can change.
-    if (args.command === 'run' && args.hooks !== undefined && io.uid === 0 && !args.allowInsecureHooks) checkTrusted(args.hooks, io.uid);
-    const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks);
+    const trust = args.command === 'run' && args.hooks !== undefined && io.uid === 0 && !args.allowInsecureHooks ? trustCheck(args.hooks, io.uid) : undefined;
+    const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks, trust);
     const config = loaded?.config ?? configSchema.parse({});
     const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
     // A postStop that cannot fit its grace period is an error to fix before deploying, and a warning at run time.
@@ -108,7 +109,7 @@ export async function runCli(io: CliIo): Promise<number> {
     if (own) processes.spawnMain = async (argv, env, user) => own(asUser(argv, user), userEnv(env, user), io.stdinIsTTY);
     try {
       const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
-      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state });
+      const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state, redact: plan.redact });
       if (recorder) writeReport(plan.reportPath!, recorder.report(), base, plan.redact);
       return code;
     } finally {

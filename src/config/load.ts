@@ -1,20 +1,20 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import { readHooksFile } from './read-file.js';
 import { configSchema, type Config } from './schema.js';
+import type { TrustCheck } from './trust.js';
 import { formatPath, parseYaml, type KeyPath, type YamlSource } from './yaml-source.js';
 
-/** Hooks files are a few kilobytes; anything this large is a mistake, not a config. */
-export const MAX_HOOKS_FILE_BYTES = 1024 * 1024;
+export { MAX_HOOKS_FILE_BYTES } from './read-file.js';
 
 export interface LoadedConfig {
   config: Config;
   source: YamlSource;
 }
 
-/** Reads, parses and validates a hooks file. Throws ConfigError naming file, line, column and key. */
-export function loadConfigFile(file: string): LoadedConfig {
-  return loadConfigText(file, readHooksFile(file));
+/** Reads, parses and validates a hooks file (with `trust`, only one that other users cannot change). Throws ConfigError naming file, line, column and key. */
+export function loadConfigFile(file: string, trust?: TrustCheck): LoadedConfig {
+  return loadConfigText(file, readHooksFile(file, trust));
 }
 
 export function loadConfigText(file: string, text: string): LoadedConfig {
@@ -42,24 +42,4 @@ function toIssues(issue: z.core.$ZodIssue, source: YamlSource): ConfigIssue[] {
 export function positioned(path: KeyPath, message: string, source: YamlSource, key?: string): ConfigIssue {
   const pos = key === undefined ? source.locate(path) : source.locate(path.slice(0, -1), key);
   return { path: formatPath(path), message, line: pos?.line, column: pos?.column };
-}
-
-function readHooksFile(file: string): string {
-  try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw issue(file, 'is a directory, not a hooks file');
-    if (stat.size > MAX_HOOKS_FILE_BYTES) throw issue(file, `is ${stat.size} bytes; a hooks file may be at most ${MAX_HOOKS_FILE_BYTES}`);
-    const buf = readFileSync(file);
-    if (buf.includes(0)) throw issue(file, 'holds binary data (a NUL byte), not YAML text');
-    return buf.toString('utf8');
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(err)})`;
-    throw issue(file, why);
-  }
-}
-
-function issue(file: string, what: string): ConfigError {
-  return new ConfigError(file, [{ path: '', message: `the hooks file ${what}` }]);
 }

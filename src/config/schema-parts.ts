@@ -14,7 +14,7 @@ export const duration = z
     }
   });
 
-/** YAML turns `0` and `true` into numbers and booleans; in argv and env they mean their text. */
+/** In argv, env and headers a scalar means its text: the loader keeps it as written (scalar-text.ts); String() is left for an alias to a number. */
 export const text = z
   .union([z.string(), z.number(), z.boolean()], { error: 'expected a string' })
   .transform(String);

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ConfigIssue } from '../errors/errors.js';
+import { keepScalarText } from './scalar-text.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -31,6 +32,7 @@ export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[
     const tooDeep = issues.find((i) => i.message.endsWith(TOO_DEEP));
     return tooDeep ? [tooDeep] : issues;
   }
+  keepScalarText(doc);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

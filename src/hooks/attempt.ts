@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import type { Redact } from '../plan/secrets.js';
 import type { Clock, ProcessPort } from '../process/ports.js';
 
 export interface AttemptResult {
@@ -15,6 +16,8 @@ export interface TaskPorts {
   processes: ProcessPort;
   clock: Clock;
   logger: Logger;
+  /** The plan's redactor: a task's output is masked before a long line is cut, so no part of a secret is logged (the logger masks the rest). Default none. */
+  redact?: Redact;
 }
 
 /** Resolves when `signal` aborts (never without one); `dispose` removes the listener. */

@@ -27,7 +27,7 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const log = (stream: 'stdout' | 'stderr') => (line: string) => {
     if (++lines <= MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
   };
-  const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout')), child.stderr && readLines(child.stderr, log('stderr'))]);
+  const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout'), ports.redact), child.stderr && readLines(child.stderr, log('stderr'), ports.redact)]);
 
   // The limit, or a cut (the stop's SIGKILL time reached a task beside main), ends the attempt the same way.
   const timer = clock.delay(limitMs);

@@ -33,7 +33,7 @@ export type LogEvent =
   | { event: 'reaper.reaped'; pid: number; exitCode?: number; signal?: string }
   | { event: 'hookvisor.exit'; exitCode: number; reason: StopReason }
   | { event: 'report.written'; path: string }
-  | { event: 'report.error'; path: string; error: string }
+  | { event: 'report.error'; path: string; error: string; errno?: string }
   | { event: 'recovery.start'; path: string; since?: string; previousPid?: number; preStartCompleted?: boolean; unreadable?: string }
   | { event: 'recovery.end'; failed: number }
   | { event: 'state.error'; path: string; during: 'lock' | 'read' | 'write' | 'clear'; error: string }

@@ -6,6 +6,7 @@ import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { afterSignal, computeBudget, KILL_WAIT_MS } from './budget.js';
+import { expandEnv } from './plan-env.js';
 import { CLEANUP_STOP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './unknown-grace.js';
 import { redactor } from './secrets.js';
 import type { At } from './at.js';
@@ -41,8 +42,7 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   };
 
   const inherited: Lookup = (name) => env[name];
-  const fileEnv: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.env)) fileEnv[name] = at(['env', name], () => expand(value, inherited), value);
+  const fileEnv = expandEnv(config.env, inherited, at, ['env']);
   const mainEnv: Record<string, string> = { ...definedOnly(env), ...fileEnv };
   const lookup: Lookup = (name) => mainEnv[name];
 

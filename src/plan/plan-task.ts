@@ -4,6 +4,7 @@ import type { KeyPath } from '../config/yaml-source.js';
 import type { SignalName } from '../signals/names.js';
 import type { At } from './at.js';
 import { describeAction, type DistributiveOmit } from './describe.js';
+import { expandEnv } from './plan-env.js';
 import { planHttp } from './plan-http.js';
 import { RUNTIME_VARIABLES, type Phase, type PlannedTask, type PlannedUser } from './types.js';
 
@@ -21,8 +22,7 @@ export interface TaskPlace {
 /** Turns one validated task into its planned form, expanding variables and resolving its user. */
 export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig, base: Lookup, at: At, resolveUser?: UserResolver): PlannedTask {
   const { path } = place;
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(task.env)) env[name] = at([...path, 'env', name], () => expand(value, base), value);
+  const env = expandEnv(task.env, base, at, [...path, 'env']);
   const lookup: Lookup = (name) => env[name] ?? base(name);
   const common = {
     phase: place.phase,

@@ -21,7 +21,7 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   const out: string[] = [];
   out.push(`hookvisor plan${plan.hooksFile ? ` for ${plan.hooksFile}` : ' (no hooks file: plain init)'}`, '');
   const main = plan.main;
-  out.push(`main      ${main ? `${quoteArgv(main.argv)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`);
+  out.push(`main      ${main ? `${quoteArgv(main.argv, plan.redact)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`);
   if (plan.fileEnvNames.length > 0) out.push(`env       ${plan.fileEnvNames.join(', ')}   (added to main and every task)`);
   out.push(`stop on   ${plan.stop.signals.join(', ')}`);
   const remap = Object.entries(plan.exitRemap);
@@ -30,18 +30,18 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   if (plan.stateDir) out.push(`state     ${plan.stateDir}   (postStop is recorded as owed from preStart until it has run)`);
   out.push('');
   if (plan.stateDir) out.push(...renderRecovery(plan, facts));
-  for (const phase of ['preStart', 'postStart'] as const) out.push(...renderPhase(phase, plan.tasks[phase]));
+  for (const phase of ['preStart', 'postStart'] as const) out.push(...renderPhase(phase, plan.tasks[phase], plan));
   for (const [signal, entry] of Object.entries(plan.on)) {
-    out.push(`on ${signal}: run these tasks${entry!.forward ? `, then forward ${signal} to main` : ` (${signal} is not forwarded)`}`, ...entry!.tasks.map(renderTask), '');
+    out.push(`on ${signal}: run these tasks${entry!.forward ? `, then forward ${signal} to main` : ` (${signal} is not forwarded)`}`, ...entry!.tasks.map((t) => renderTask(t, plan)), '');
   }
   out.push('On a stop signal:', '');
-  out.push(...renderPhase('preStop', plan.tasks.preStop));
+  out.push(...renderPhase('preStop', plan.tasks.preStop, plan));
   const target = plan.stop.group ? "main's process group" : 'main';
   out.push(`stop      send ${plan.stop.forward ?? 'the received signal'} to ${target}`);
   for (const step of plan.stop.ladder) out.push(`          at +${d(step.atMs)}, if anything is left, send ${step.signal} to it all`);
   out.push(`          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit${plan.stop.cleanupDefault ? ' (the default while no grace period is known and postStop has tasks; otherwise 10s)' : ''}`);
   out.push(`          then SIGKILL what is left and wait up to ${d(plan.stop.killWaitMs)}`, '');
-  out.push(...renderPhase('postStop', plan.tasks.postStop));
+  out.push(...renderPhase('postStop', plan.tasks.postStop, plan));
   out.push("exit      main's status: its exit code, or 128+N when signal N ended it", '');
   out.push(...renderBudget(plan));
   return out.join('\n') + '\n';
@@ -58,14 +58,14 @@ function renderRecovery(plan: Plan, facts: PlanFacts): string[] {
   ];
 }
 
-function renderPhase(phase: Exclude<Phase, 'on'>, tasks: readonly PlannedTask[]): string[] {
+function renderPhase(phase: Exclude<Phase, 'on'>, tasks: readonly PlannedTask[], plan: Plan): string[] {
   const head = `${phase.padEnd(9)} ${PHASE_NOTES[phase]}`;
   if (tasks.length === 0) return [head, '          (no tasks)', ''];
-  return [head, ...tasks.map(renderTask), ''];
+  return [head, ...tasks.map((t) => renderTask(t, plan)), ''];
 }
 
-function renderTask(t: PlannedTask): string {
-  const what = describeAction(t);
+function renderTask(t: PlannedTask, plan: Plan): string {
+  const what = describeAction(t, plan.redact);
   const details = [`timeout ${d(t.timeoutMs)}`, `on failure ${t.onFailure}`];
   if (t.retries > 0) details.push(`retries ${t.retries} every ${d(t.retryDelayMs)}`);
   if (t.phase === 'postStop') details.push(`when ${t.when}`);
@@ -74,7 +74,7 @@ function renderTask(t: PlannedTask): string {
   const env = Object.keys(t.env);
   if (env.length > 0) details.push(`env ${env.join(',')}`);
   const plain = t.kind === 'run' ? t.argv.map(displayArg).join(' ') : t.kind === 'shell' ? t.argv[2] : undefined;
-  const name = t.name === what || t.name === plain || false ? '' : `${t.name}: `;
+  const name = t.name === describeAction(t) || t.name === plain ? '' : `${t.name}: `;
   return `  ${t.index + 1}. ${name}${what}\n       ${details.join(', ')}`;
 }
 

@@ -8,8 +8,11 @@ export const MASK = '***';
 const MIN_SECRET_LENGTH = 6;
 const NOT_SECRET = /^(true|false|yes|no|on|off|enabled|disabled)$/i;
 
-/** Text for people, with the values of secret-looking variables masked. */
-export type Redact = (text: string) => string;
+/**
+ * Text for people, with the values of secret-looking variables masked; `longest` is the length of the longest
+ * value it masks; `head(text, max)` is the masked first `max` characters of `text`, a secret across the cut whole.
+ */
+export type Redact = ((text: string) => string) & { readonly longest?: number; readonly head?: (text: string, max: number) => string };
 
 /**
  * Masks the value of every secret-looking variable of `envs` wherever it appears, so a value that reaches
@@ -21,15 +24,20 @@ export function redactor(...envs: readonly Readonly<Record<string, string>>[]): 
   // Every environment on its own: two tasks may give one name two different secrets.
   for (const env of envs) {
     for (const [name, value] of Object.entries(env)) {
-      if (!SECRET_NAME.test(name) || value.length < MIN_SECRET_LENGTH || NOT_SECRET.test(value)) continue;
+      if (!SECRET_NAME.test(name) || !maskable(value)) continue;
       values.add(value);
       // A partly expanded template holds a literal $ as $$.
       values.add(value.replaceAll('$', '$$$$'));
+      // A private key printed by a task reaches the log one line at a time.
+      if (value.includes('\n')) for (const line of value.split('\n')) if (maskable(line.replace(/\r$/, ''))) values.add(line.replace(/\r$/, ''));
     }
   }
   if (values.size === 0) return unchanged;
-  return (text) => mask(text, spans(text, values));
+  const longest = Math.max(...[...values].map((v) => v.length));
+  return Object.assign((text: string) => mask(text, spans(text, values)), { longest, head: (text: string, max: number) => head(text, max, spans(text, values)) });
 }
+
+const maskable = (value: string) => value.length >= MIN_SECRET_LENGTH && !NOT_SECRET.test(value);
 
 /** The redactor when there is nothing to mask: callers can skip the work. */
 export const unchanged: Redact = (text) => text;
@@ -45,6 +53,13 @@ function spans(text: string, values: ReadonlySet<string>): [number, number][] {
     else merged.push([start, end]);
   }
   return merged;
+}
+
+/** Cut in the text's own positions (masks shorten it, so a cut of the masked text would take in what follows), a span across the cut masked whole. */
+function head(text: string, max: number, found: readonly [number, number][]): string {
+  const across = found.find(([start, end]) => start < max && end > max);
+  const end = across ? across[1] : max;
+  return mask(text.slice(0, end), found.filter(([start]) => start < end));
 }
 
 function mask(text: string, found: readonly [number, number][]): string {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,4 +38,40 @@ describe('bad input: a clear message, exit 2, nothing started, no stack trace', 
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`hookvisor: ${file}: the hooks file cannot be read (permission denied)\n`);
     }));
+
+  // Read as root (each directory and the file judged on the way) and by dry-run (no check): both only read a regular file.
+  describe.each([['run', []], ['dry-run', ['dry-run']]] as const)('special files, never opened to block or read without end (%s)', (_, command) => {
+    it.each([
+      ['/dev/zero', 'a character device'],
+      ['/dev/urandom', 'a character device'],
+    ])('%s', (file, kind) =>
+      withDir(async ({ dir }) => {
+        const r = await runHookvisor([...command, '--hooks', file, '--', 'touch', join(dir, 'started')]);
+        expect(r.stderr).toBe(`hookvisor: ${file}: the hooks file is not a regular file (${kind}): only a regular file is read\n`);
+        expect(r.code).toBe(2);
+        expect(existsSync(join(dir, 'started'))).toBe(false);
+      }), 15_000);
+
+    it('a FIFO no one writes to', () =>
+      withDir(async ({ dir }) => {
+        const fifo = join(dir, 'hooks.yaml');
+        execFileSync('mkfifo', [fifo]);
+        const r = await runHookvisor([...command, '--hooks', fifo, '--', 'touch', join(dir, 'started')]);
+        expect(r.stderr).toBe(`hookvisor: ${fifo}: the hooks file is not a regular file (a FIFO): only a regular file is read\n`);
+        expect(r.code).toBe(2);
+        expect(existsSync(join(dir, 'started'))).toBe(false);
+      }), 15_000);
+  });
+
+  // As root each name is opened relative to its directory through /proc/self/fd; without /proc it would all look missing.
+  it.skipIf(process.getuid?.() !== 0)('as root without /proc: says so, not "does not exist"', () =>
+    withDir(async ({ dir }) => {
+      const file = join(dir, 'hooks.yaml');
+      writeFileSync(file, 'hooks:\n  preStart:\n    - { run: [touch, "${WORK}/started"] }\n');
+      const prefix = ['unshare', '--fork', '--kill-child', '--mount', '--propagation', 'private', 'sh', '-c', 'umount -l /proc && exec "$@"', 'sh'];
+      const r = await runHookvisor(['--hooks', file, '--', 'true'], { env: { WORK: dir }, prefix });
+      expect(r.stderr).toBe(`hookvisor: ${file}: the hooks file cannot be read: /proc is not mounted, and hookvisor opens files relative to a directory through /proc/self/fd\n`);
+      expect(r.code).toBe(2);
+      expect(existsSync(join(dir, 'started'))).toBe(false);
+    }), 15_000);
 });

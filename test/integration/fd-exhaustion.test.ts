@@ -34,7 +34,7 @@ describe.skipIf(NO_UNSHARE)('out of file descriptors, hookvisor as PID 1', () =>
   it('without the FFI, a spawn of main that hits EMFILE is an exec failure: 126, named, and postStop runs (its task fails cleanly)', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
-      // Every descriptor but one taken once Node has started: reads still work, a spawn (two at once) cannot.
+      // Every descriptor but one taken at each spawn: a spawn (two at once) cannot start.
       const env = { MARK: mark, NODE_OPTIONS: `--import ${fixture('block-koffi.mjs')} --import ${fixture('exhaust-fds.mjs')}`, HOOKVISOR_TEST_FREE_FDS: '1' };
       const hv = startHookvisor(['--hooks', hooks, '--', 'true'], { prefix: asPid1Under(64), env });
       expect((await hv.exited).code).toBe(126);

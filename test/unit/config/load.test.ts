@@ -88,6 +88,28 @@ describe('loadConfigText', () => {
   });
 });
 
+describe('scalars where text is meant', () => {
+  it('are their text as written: no number or boolean reading of YAML changes them', () => {
+    const written = ['007', '1.10', '12345678901234567890', '0x1F', '1e3', 'True', '-0', '+12', '0o17', 'NO'];
+    const list = written.join(', ');
+    const env = written.map((w, i) => `V${i}: ${w}`).join(', ');
+    const { config } = loadConfigText(
+      'h.yaml',
+      `env: { ${env} }\nmain: { command: [x, ${list}] }\nhooks:\n  preStop:\n    - { run: [x, ${list}], env: { ${env} } }\n    - http: { url: "http://h/", headers: { X-Id: 007 } }\non:\n  SIGHUP: { tasks: [{ run: [x, 1.10] }] }\n`,
+    );
+    const asEnv = Object.fromEntries(written.map((w, i) => [`V${i}`, w]));
+    expect(config.env).toEqual(asEnv);
+    expect(config.main?.command).toEqual(['x', ...written]);
+    expect(config.hooks.preStop[0]).toMatchObject({ run: ['x', ...written], env: asEnv });
+    expect(config.hooks.preStop[1]!.http!.headers).toEqual({ 'X-Id': '007' });
+    expect(config.on.SIGHUP!.tasks[0]!.run).toEqual(['x', '1.10']);
+    // Infinity was no number zod takes either.
+    expect(loadConfigText('h.yaml', 'env: { A: .inf }\n').config.env).toEqual({ A: '.inf' });
+    // Elsewhere numbers stay numbers.
+    expect(loadConfigText('h.yaml', 'stop: { timeout: 1.5 }\nhooks:\n  postStop:\n    - { run: [x], retries: 02 }\n').config.hooks.postStop[0]!.retries).toBe(2);
+  });
+});
+
 describe('loadConfigFile', () => {
   it('names a missing file, a directory and binary data', () => {
     const { dir, cleanup } = tempDir();

@@ -47,6 +47,24 @@ describe('buildPlan', () => {
     expect(plan.tasks.postStop[0]).toMatchObject({ argv: ['cryptsetup', 'close', 'osd-7'], cwd: '/var/lib/ceph', env: { WHO: 'osd.7' }, name: 'cryptsetup close osd-7' });
   });
 
+  it('expands env: in the order written, each value seeing the keys above it, in the file and in a task', () => {
+    const plan = planOf(
+      'env:\n  DB_PASSWORD: s3cret-pw\n  DB_URL: "postgres://app:${DB_PASSWORD}@db/app"\n  PATH: "/opt/bin:${PATH}"\nhooks:\n  postStop:\n    - run: [psql, "${DB_URL}"]\n      env: { DIR: /srv, WHERE: "${DIR}/${DB_URL}" }\n',
+      [],
+      { PATH: '/bin' },
+    );
+    expect(plan.env).toMatchObject({ DB_URL: 'postgres://app:s3cret-pw@db/app', PATH: '/opt/bin:/bin' });
+    expect(plan.tasks.postStop[0]).toMatchObject({ argv: ['psql', 'postgres://app:s3cret-pw@db/app'], env: { DIR: '/srv', WHERE: '/srv/postgres://app:s3cret-pw@db/app' } });
+  });
+
+  it('a reference to a key further down, or a cycle, is a config error at the referring value', () => {
+    const later = expect.stringContaining('${B} is set further down in this env: values are expanded in the order written, so set B above A');
+    // Even with B inherited: which of the two B's is meant would depend on the order of the keys.
+    expect(errorOf('env:\n  A: "x${B}"\n  B: y\n', { B: 'outside' })).toEqual([{ path: 'env.A', line: 2, column: 6, message: later }]);
+    expect(errorOf('env:\n  A: "${B}"\n  B: "${A}"\n')).toEqual([{ path: 'env.A', line: 2, column: 6, message: later }]);
+    expect(errorOf('hooks:\n  preStop:\n    - run: [x]\n      env: { A: "${B}", B: "1" }\n')).toEqual([{ path: 'hooks.preStop[0].env.A', line: 4, column: 17, message: later }]);
+  });
+
   it('keeps run-time variables for the task start and leaves shell scripts to sh', () => {
     const plan = planOf('hooks:\n  postStop:\n    - run: [report, "${HOOKVISOR_EXIT_CODE}"]\n    - shell: echo "$X ${HOOKVISOR_STOP_REASON}"\n', [], { X: 'x' });
     expect(plan.tasks.postStop.map((t) => (t as CommandTask).argv)).toEqual([

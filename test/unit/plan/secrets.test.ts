@@ -31,6 +31,11 @@ describe('the redactor', () => {
     expect(redact('--password=pw-value --id 3 abc true 128 tok-value$')).toBe('--password=*** --id 3 abc true 128 ***$');
   });
 
+  it('masks each line of a multi-line value, as a task prints it line by line', () => {
+    const redact = redactor({ SSH_PRIVATE_KEY: '-----BEGIN KEY-----\r\nb3BlbnNzaC1rZXkt\nAAAAC3Nz\nab\n-----END KEY-----\n' });
+    expect(['-----BEGIN KEY-----', 'b3BlbnNzaC1rZXkt', 'AAAAC3Nz', 'ab'].map(redact)).toEqual(['***', '***', '***', 'ab']);
+  });
+
   it('masks a value with $ in its $$ form too, and overlapping values as one span', () => {
     expect(redactor({ DB_PASSWORD: 'pa$word1' })('x pa$$word1 pa$word1')).toBe('x *** ***');
     expect(redactor({ A_TOKEN: 'abcdef', B_TOKEN: 'defghi' })('x abcdefghi y')).toBe('x *** y');
