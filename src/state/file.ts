@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeFileDurable, writeFileAtomic } from '../files/atomic.js';
 import type { TryLock } from '../libc/flock.js';
@@ -34,13 +34,40 @@ export function fileState(dir: string, pid: number, flock?: TryLock): StatePort 
   };
 }
 
+const { O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY } = constants;
+
+/** Never through a symlink someone planted (root would create or lock a file anywhere), and only a regular file. */
 function openLock(path: string): number {
+  let fd: number;
   try {
-    return openSync(path, 'a', 0o600);
+    fd = openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o600);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EROFS' || code === 'EACCES') return openSync(path, 'r');
-    throw err;
+    if (code !== 'EROFS' && code !== 'EACCES') throw err;
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path} is not a regular file`);
+  }
+  return fd;
+}
+
+/** A record is a few hundred bytes; more than this is not one. */
+const MAX_RECORD_BYTES = 64 * 1024;
+
+/** The record's text: never through a symlink, only from a regular file, never more than the limit. */
+function readRecord(path: string): string {
+  const fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    const buf = Buffer.alloc(MAX_RECORD_BYTES + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_RECORD_BYTES) throw new Error(`larger than ${MAX_RECORD_BYTES} bytes`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -48,17 +75,19 @@ function openLock(path: string): number {
 export function readOwed(path: string): Owed | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRecord(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return { unreadable: (err as Error).message };
+    // ELOOP: a symlink stands where the record should be; it is not followed, and still counts as owed.
+    return { unreadable: code === 'ELOOP' ? 'a symlink, not a record: not followed' : (err as Error).message };
   }
   try {
     const record = JSON.parse(text) as OwedRecord;
     if (record?.version !== 1 || typeof record.since !== 'string') return { unreadable: 'not a hookvisor state record (version 1)' };
     return { record };
-  } catch (err) {
-    return { unreadable: (err as Error).message };
+  } catch {
+    // The parser's message quotes the text; the record's bytes are not shown, whatever file they are.
+    return { unreadable: 'not valid JSON' };
   }
 }

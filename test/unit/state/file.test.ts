@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,9 +38,25 @@ describe('the state file', () => {
   });
 
   it('reads any other read error as owed too (skipping a recovery is not safe), and no such file or directory as nothing owed', () => {
-    expect(readOwed(fresh())?.unreadable).toMatch(/EISDIR/);
+    expect(readOwed(fresh())?.unreadable).toMatch(/not a regular file/);
     expect(readOwed(join(dir, 'missing', OWED_FILE))).toBeUndefined();
     writeFileSync(join(dir, 'a-file'), '');
     expect(readOwed(join(dir, 'a-file', OWED_FILE))).toBeUndefined();
+  });
+
+  it('never follows a symlink planted as the lock file or the record, and never quotes what a record holds', () => {
+    const stateDir = fresh();
+    const victim = join(stateDir, 'victim');
+    writeFileSync(victim, 'root:secret-hash:19000\n');
+    symlinkSync(victim, join(stateDir, OWED_FILE));
+    const elsewhere = join(stateDir, 'created-by-root');
+    symlinkSync(elsewhere, join(stateDir, '.lock'));
+    const state = fileState(stateDir, 1, () => 'locked');
+    expect(() => state.tryLock()).toThrow(/ELOOP/);
+    expect(existsSync(elsewhere)).toBe(false);
+    expect(state.read()).toEqual({ unreadable: 'a symlink, not a record: not followed' });
+    writeFileSync(join(stateDir, 'plain'), 'root:secret-hash:19000\n');
+    expect(JSON.stringify(readOwed(join(stateDir, 'plain')))).not.toContain('secret-hash');
+    expect(readFileSync(victim, 'utf8')).toBe('root:secret-hash:19000\n');
   });
 });
