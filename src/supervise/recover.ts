@@ -1,5 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import type { StatePort } from '../state/ports.js';
+import { waitUntil } from './deadline.js';
 import type { SupervisorPorts } from './ports.js';
 import { runPostStop } from './stop.js';
 
@@ -30,26 +31,28 @@ export type Hold = 'held' | 'unlocked' | 'failed' | 'stopped';
  * nothing may run, since the record is the other run's. Only a held (or, without the FFI, an unlockable)
  * directory may be recovered: an unlocked record could be a live run's.
  */
-export async function holdState(ports: SupervisorPorts, stopRequested: () => boolean): Promise<Hold> {
+export async function holdState(ports: SupervisorPorts, stopping: AbortSignal): Promise<Hold> {
   const state = ports.state;
   if (!state) return 'held';
   const since = ports.clock.now();
   for (let waited = false; ; waited = true) {
     const r = onState(ports, state, 'lock', () => state.tryLock());
-    if (waited && stopRequested()) return 'stopped';
+    if (waited && stopping.aborted) return 'stopped';
     if (!r.ok) {
       unheld.add(state);
       ports.logger.log({ event: 'state.left', path: state.path, why: 'the state directory could not be locked: its record could be a live run\'s, so this run neither writes nor removes it' });
       return 'failed';
     }
-    if (r.value === 'unsupported') return ports.logger.log({ event: 'state.unlocked', path: state.path }), 'unlocked';
+    if (r.value === 'unsupported') {
+      ports.logger.log({ event: 'state.unlocked', path: state.path });
+      return 'unlocked';
+    }
     if (r.value === 'locked') {
       if (waited) ports.logger.log({ event: 'state.locked', path: state.path, waitedMs: Math.round(ports.clock.now() - since) });
       return 'held';
     }
     if (!waited) ports.logger.log({ event: 'state.busy', path: state.path });
-    if (stopRequested()) return 'stopped';
-    await ports.clock.delay(LOCK_RETRY_MS).promise;
+    if ((await waitUntil(ports.clock, ports.clock.now() + LOCK_RETRY_MS, stopping)) === 'cut') return 'stopped';
   }
 }
 

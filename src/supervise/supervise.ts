@@ -51,7 +51,7 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
 
 async function holdStateDir({ ports, life }: Run): Promise<Hold> {
   life.enter('lock');
-  return holdState(ports, () => life.stopRequested());
+  return holdState(ports, life.stopping);
 }
 
 async function recoverOwed({ plan, ports, life }: Run, hold: Hold): Promise<boolean> {
