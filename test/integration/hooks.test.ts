@@ -51,7 +51,6 @@ describe('hooks', () => {
         expect(readMarks(mark).filter((m) => m.startsWith(phase))).toEqual([`${phase} after hang begin`, `${phase} after hang end`]);
         expect(end).toMatchObject({ level: 50, phase, ok: false, timedOut: true, signal: 'SIGKILL' });
         expect(end.durationMs).toBeGreaterThanOrEqual(300);
-        expect(end.durationMs).toBeLessThan(2500);
         expect(eventsNamed(hv.events(), 'hook.start').find((e) => e.task === 'hang')!.pid).toBe(hangPid);
       }),
     );

@@ -162,7 +162,6 @@ hooks:
       expect((await hv.exited).code).toBe(0);
       const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
       expect(end).toMatchObject({ ok: false, timedOut: true, error: `${dir}/mnt is still mounted: umount ${dir}/mnt: killed at the timeout` });
-      expect(end!.durationMs).toBeLessThan(1500);
       expect(readMarks(mark)).toEqual([`umount ${dir}/mnt`]);
     }));
 });
