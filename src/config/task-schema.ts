@@ -37,7 +37,11 @@ export const taskFields = {
   http: http.optional().describe("Call a drain or shutdown endpoint, as Kubernetes' httpGet hook does."),
   waitFor: waitFor.optional().describe('Wait until a TCP port is closed or open, or a path exists or is gone.'),
   unmount: z.string().min(1).optional().describe('Unmount this path if it is a mount point (nothing to do otherwise); while it is busy, log who holds it and retry until the timeout; verify it is gone.'),
-  cryptClose: z.string().regex(/^[^/\s]+$/, { error: 'a dm-crypt mapping name, such as osd-data (not a path)' }).optional().describe('Run cryptsetup close NAME when /dev/mapper/NAME exists (nothing to do otherwise); retried while busy; verified gone.'),
+  cryptClose: z
+    .string()
+    .regex(/^(?:[^/\s]+|[/$]\S*)$/, { error: 'a dm-crypt mapping name, such as osd-data, or its device path, such as /dev/mapper/osd-data' })
+    .optional()
+    .describe('Run cryptsetup close on a mapping, by name (when /dev/mapper/NAME exists) or by its device path (when that exists); nothing to do otherwise; retried while busy; verified gone.'),
   detachLoop: z.string().min(1).optional().describe('Detach a loop device (/dev/loopN), or every loop device backed by this file; nothing to do when none is attached; verified.'),
   lazy: z.boolean().optional().describe('With unmount: detach lazily (umount -l) when the timeout is near, as an explicit last resort. Default false.'),
   timeout: duration.optional().describe("Time limit of one attempt; run and shell tasks' process groups are SIGKILLed at it. Default 30s; a sleep's own length."),

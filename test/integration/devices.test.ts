@@ -9,7 +9,7 @@ afterEach(killLeftovers);
 const root = process.getuid?.() === 0;
 const lines = (events: ReturnType<typeof eventsNamed>, task: string) => events.filter((e) => e.event === 'hook.output' && e.task === task).map((e) => e.line);
 
-describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on PATH and a fake mapper directory, set by the test-only HOOKVISOR_TEST_MAPPER_DIR)', () => {
+describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on PATH, and the mapping given by its path in a directory of the test)', () => {
   it('closes an open mapping, retrying while busy, verifies it is gone, and does nothing for a closed one', () =>
     withDir(async ({ dir, mark }) => {
       const bin = join(dir, 'bin');
@@ -18,17 +18,18 @@ describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on 
       mkdirSync(mapper);
       writeFileSync(join(mapper, 'osd-data'), '');
       // The stand-in is busy the first time, then closes the mapping as cryptsetup would.
-      writeFileSync(join(bin, 'cryptsetup'), `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$HOOKVISOR_TEST_MAPPER_DIR/$2"\n`);
+      writeFileSync(join(bin, 'cryptsetup'), `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$2"\n`);
       chmodSync(join(bin, 'cryptsetup'), 0o755);
-      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: osd-data, timeout: 5s }\n    - { name: close again, cryptClose: osd-data }\n');
-      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, HOOKVISOR_TEST_MAPPER_DIR: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 5s }\n    - { name: close again, cryptClose: "${MAPPER}/osd-data" }\n');
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, MAPPER: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      const data = join(mapper, 'osd-data');
       expect(r.code).toBe(0);
-      expect(readMarks(mark)).toEqual(['cryptsetup close osd-data', 'cryptsetup close osd-data']);
-      expect(existsSync(join(mapper, 'osd-data'))).toBe(false);
+      expect(readMarks(mark)).toEqual([`cryptsetup close ${data}`, `cryptsetup close ${data}`]);
+      expect(existsSync(data)).toBe(false);
       expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok])).toEqual([['close data', true], ['close again', true]]);
-      expect(lines(r.events, 'close again')).toEqual(['close osd-data: nothing to do']);
+      expect(lines(r.events, 'close again')).toEqual([`close ${data}: nothing to do`]);
       // The wait is in the logs: what kept it busy, then that it is done.
-      expect(lines(r.events, 'close data')).toEqual(['busy: Device osd-data is still in use.; waiting', 'close osd-data: done']);
+      expect(lines(r.events, 'close data')).toEqual([`busy: Device ${data} is still in use.; waiting`, `close ${data}: done`]);
     }));
 
   it('fails at once with cryptsetup\'s message when the failure is not a busy device: waiting would not change it', () =>
@@ -40,13 +41,14 @@ describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on 
       writeFileSync(join(mapper, 'osd-data'), '');
       writeFileSync(join(bin, 'cryptsetup'), '#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\necho "Cannot initialize device-mapper. Is dm_mod kernel module loaded?" >&2\nexit 1\n');
       chmodSync(join(bin, 'cryptsetup'), 0o755);
-      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: osd-data, timeout: 3s }\n    - { name: close missing, cryptClose: osd-data, timeout: 3s, env: { PATH: /nonexistent } }\n');
-      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, HOOKVISOR_TEST_MAPPER_DIR: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 3s }\n    - { name: close missing, cryptClose: "${MAPPER}/osd-data", timeout: 3s, env: { PATH: /nonexistent } }\n');
+      const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, MAPPER: mapper, PATH: `${bin}:${process.env.PATH}` } });
+      const data = join(mapper, 'osd-data');
       expect(r.code).toBe(0);
-      expect(readMarks(mark)).toEqual(['cryptsetup close osd-data']);
+      expect(readMarks(mark)).toEqual([`cryptsetup close ${data}`]);
       expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok, e.timedOut, e.error])).toEqual([
-        ['close data', false, false, 'close osd-data: Cannot initialize device-mapper. Is dm_mod kernel module loaded?'],
-        ['close missing', false, false, 'close osd-data: cryptsetup: command not found'],
+        ['close data', false, false, `close ${data}: Cannot initialize device-mapper. Is dm_mod kernel module loaded?`],
+        ['close missing', false, false, `close ${data}: cryptsetup: command not found`],
       ]);
     }));
 });

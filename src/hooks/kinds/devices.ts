@@ -7,8 +7,8 @@ import type { KindContext, KindResult } from './types.js';
 /** How often busy cleanup (umount, cryptsetup close, losetup -d) is tried again within the task's timeout. */
 export const RETRY_MS = 200;
 
-/** Where dm-crypt mappings appear. Tests point it elsewhere (dm-crypt does not exist on every machine). */
-const mapperDir = () => process.env.HOOKVISOR_TEST_MAPPER_DIR ?? '/dev/mapper';
+/** A mapping's device node: a name is looked for where dm-crypt puts it; a path is taken as it is. */
+const mappingPath = (mapping: string) => (mapping.startsWith('/') ? mapping : `/dev/mapper/${mapping}`);
 
 /** The loop devices backed by `target`, or `target` itself when it is an attached /dev/loopN. */
 export function attachedLoops(target: string): string[] {
@@ -54,7 +54,7 @@ async function closeUntilGone(what: string, device: () => string, gone: () => bo
 
 /** `cryptsetup close NAME` when /dev/mapper/NAME exists, retried while busy, verified gone. */
 export function runCryptClose(name: string, ctx: KindContext): Promise<KindResult> {
-  return closeUntilGone(`close ${name}`, () => resolved(`${mapperDir()}/${name}`), () => !existsSync(`${mapperDir()}/${name}`), () => [['cryptsetup', 'close', name]], ctx);
+  return closeUntilGone(`close ${name}`, () => resolved(mappingPath(name)), () => !existsSync(mappingPath(name)), () => [['cryptsetup', 'close', name]], ctx);
 }
 
 /** `losetup -d` for a loop device, or for every loop device backed by a file; verified detached. */
