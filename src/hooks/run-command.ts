@@ -1,5 +1,5 @@
 import { expand } from '../config/expand.js';
-import { OUTPUT_DRAIN_MS, TASK_KILL_WAIT_MS } from '../plan/budget.js';
+import { OUTPUT_DRAIN_MS, TASK_KILL_WAIT_MS } from '../limits/timing.js';
 import type { CommandTask } from '../plan/types.js';
 import type { ExitStatus, TaskProcess } from '../process/ports.js';
 import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';

@@ -1,4 +1,4 @@
-import { TASK_KILL_WAIT_MS } from '../plan/budget.js';
+import { TASK_KILL_WAIT_MS } from '../limits/timing.js';
 import type { Timer } from '../process/ports.js';
 import type { TaskPorts } from './attempt.js';
 

@@ -1,4 +1,4 @@
-import { overrunMs } from '../plan/budget.js';
+import { overrunMs } from '../limits/timing.js';
 import { fillHttp } from '../plan/plan-http.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
 import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';

@@ -5,7 +5,8 @@ import type { Config } from '../config/schema.js';
 import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
-import { afterSignal, computeBudget, KILL_WAIT_MS } from './budget.js';
+import { KILL_WAIT_MS } from '../limits/timing.js';
+import { afterSignal, computeBudget } from './budget.js';
 import { expandEnv } from './plan-env.js';
 import { CLEANUP_STOP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './unknown-grace.js';
 import { redactor } from './secrets.js';
@@ -13,7 +14,7 @@ import type { At } from './at.js';
 import { homeUnlessSet, planTask, type UserResolver } from './plan-task.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
 
-export { KILL_WAIT_MS } from './budget.js';
+export { KILL_WAIT_MS } from '../limits/timing.js';
 
 export interface PlanOptions {
   hooksFile?: string;

@@ -1,5 +1,6 @@
 import type { SignalName } from '../signals/names.js';
 import type { Redact } from './secrets.js';
+import type { ProcessUser } from '../process/ports.js';
 
 export const PHASES = ['preStart', 'postStart', 'preStop', 'postStop'] as const;
 /** A lifecycle phase, or `on` for tasks triggered by a signal (the `on:` section). */
@@ -18,15 +19,8 @@ export const RUNTIME_VARIABLES = new Set([
   'HOOKVISOR_SIGNAL',
 ]);
 
-/** A user resolved from the image's /etc/passwd and /etc/group. */
-export interface PlannedUser {
-  spec: string;
-  uid: number;
-  gid: number;
-  groups: number[];
-  /** HOME for the process: the user's home from /etc/passwd, as `docker run --user` sets it; unset when the hooks file gives HOME. */
-  home?: string;
-}
+/** A user resolved from the image's /etc/passwd and /etc/group (the process port's own type). */
+export type PlannedUser = ProcessUser;
 
 export interface HttpSpec {
   url: string;

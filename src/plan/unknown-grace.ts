@@ -1,5 +1,5 @@
 import { formatDuration as d } from '../config/duration.js';
-import { GRACE_MARGIN_MS } from './budget.js';
+import { GRACE_MARGIN_MS } from '../limits/timing.js';
 import type { Budget } from './types.js';
 
 /** stop.timeout's default. */

@@ -1,6 +1,15 @@
 import type { Readable } from 'node:stream';
-import type { PlannedUser } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
+
+/** A user resolved from the image's /etc/passwd and /etc/group, as processes are started with it. */
+export interface ProcessUser {
+  spec: string;
+  uid: number;
+  gid: number;
+  groups: number[];
+  /** HOME for the process: the user's home from /etc/passwd, as `docker run --user` sets it; unset when the hooks file gives HOME. */
+  home?: string;
+}
 
 export interface ExitStatus {
   exitCode?: number;
@@ -44,9 +53,9 @@ export interface Census {
 /** Everything hookvisor does to processes, behind one narrow interface. */
 export interface ProcessPort {
   /** Starts main in its own process group with the real stdio, as `user` when given. Throws SpawnError when it cannot run. */
-  spawnMain(argv: readonly string[], env: Record<string, string>, user?: PlannedUser): Promise<RunningMain>;
+  spawnMain(argv: readonly string[], env: Record<string, string>, user?: ProcessUser): Promise<RunningMain>;
   /** Starts a task in its own process group, stdin closed, stdout and stderr piped; as `user` when given. */
-  spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string, user?: PlannedUser): TaskProcess;
+  spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string, user?: ProcessUser): TaskProcess;
   /** Sends a signal to a pid or a process group; never throws. */
   kill(pid: number, signal: SignalName, group: boolean): Sent;
   /** Living processes left of main: its process group, and hookvisor's descendants that are not running tasks. */

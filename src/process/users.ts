@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PlannedUser } from '../plan/types.js';
+import type { ProcessUser } from './ports.js';
 
 export interface PasswdEntry {
   name: string;
@@ -15,7 +15,7 @@ export interface GroupEntry {
 }
 
 /** What `user:` resolves to; name and home only when the user is in /etc/passwd (HOME for the process). */
-export type ResolvedUser = PlannedUser & { name?: string; home?: string };
+export type ResolvedUser = ProcessUser & { name?: string; home?: string };
 
 // runc's range: setuid takes a uid_t, but -1 is "unchanged" and ids above 2^31-1 are refused.
 const MAX_ID = 2 ** 31 - 1;

@@ -1,4 +1,4 @@
-import { GRACE_MARGIN_MS } from '../plan/budget.js';
+import { GRACE_MARGIN_MS } from '../limits/timing.js';
 import type { Plan } from '../plan/types.js';
 import type { Clock, Timer } from '../process/ports.js';
 import type { Logger } from '../log/logger.js';

@@ -1,5 +1,5 @@
 import type { SignalName } from '../signals/names.js';
-import { TASK_KILL_WAIT_MS } from '../plan/budget.js';
+import { TASK_KILL_WAIT_MS } from '../limits/timing.js';
 import type { StopDeadline } from './deadline.js';
 import type { SupervisorPorts } from './ports.js';
 import type { Sender } from './send.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ATTEMPT_OVERRUN_MS, computeBudget, GRACE_MARGIN_MS, worstCaseMs } from '../../../src/plan/budget.js';
+import { ATTEMPT_OVERRUN_MS, GRACE_MARGIN_MS } from '../../../src/limits/timing.js';
+import { computeBudget, worstCaseMs } from '../../../src/plan/budget.js';
 import type { PlannedTask, StopPlan } from '../../../src/plan/types.js';
 
 const task = (timeoutMs: number, retries = 0, retryDelayMs = 1000, when: PlannedTask['when'] = 'always') =>
