@@ -9,14 +9,20 @@ afterEach(killLeftovers);
 const root = process.getuid?.() === 0;
 const lines = (events: ReturnType<typeof eventsNamed>, task: string) => events.filter((e) => e.event === 'hook.output' && e.task === task).map((e) => e.line);
 
+/** A bin directory for the stand-in cryptsetup and a mapper directory holding an open mapping, osd-data. */
+function openMapping(dir: string): { bin: string; mapper: string } {
+  const bin = join(dir, 'bin');
+  const mapper = join(dir, 'mapper');
+  mkdirSync(bin);
+  mkdirSync(mapper);
+  writeFileSync(join(mapper, 'osd-data'), '');
+  return { bin, mapper };
+}
+
 describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on PATH, and the mapping given by its path in a directory of the test)', () => {
   it('closes an open mapping, retrying while busy, verifies it is gone, and does nothing for a closed one', () =>
     withDir(async ({ dir, mark }) => {
-      const bin = join(dir, 'bin');
-      const mapper = join(dir, 'mapper');
-      mkdirSync(bin);
-      mkdirSync(mapper);
-      writeFileSync(join(mapper, 'osd-data'), '');
+      const { bin, mapper } = openMapping(dir);
       // The stand-in is busy the first time, then closes the mapping as cryptsetup would.
       writeFileSync(join(bin, 'cryptsetup'), `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$2"\n`);
       chmodSync(join(bin, 'cryptsetup'), 0o755);
@@ -34,11 +40,7 @@ describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on 
 
   it('fails at once with cryptsetup\'s message when the failure is not a busy device: waiting would not change it', () =>
     withDir(async ({ dir, mark }) => {
-      const bin = join(dir, 'bin');
-      const mapper = join(dir, 'mapper');
-      mkdirSync(bin);
-      mkdirSync(mapper);
-      writeFileSync(join(mapper, 'osd-data'), '');
+      const { bin, mapper } = openMapping(dir);
       writeFileSync(join(bin, 'cryptsetup'), '#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\necho "Cannot initialize device-mapper. Is dm_mod kernel module loaded?" >&2\nexit 1\n');
       chmodSync(join(bin, 'cryptsetup'), 0o755);
       const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 3s }\n    - { name: close missing, cryptClose: "${MAPPER}/osd-data", timeout: 3s, env: { PATH: /nonexistent } }\n');
