@@ -26,9 +26,15 @@ export async function clearEverything(signal: SignalName, deadline: StopDeadline
   logger.log({ event: 'stop.sweep', signal: 'SIGKILL', count: processes.everything().named.length });
   send.everything('SIGKILL');
   const killedAt = clock.now();
+  // Again at each look: a child forked while the kernel was delivering the first one is killed too.
+  const killedAll = () => {
+    if (gone()) return true;
+    send.everything('SIGKILL');
+    return false;
+  };
   // The kill wait ends where the deadline says postStop starts; a SIGKILL that came later still gets a moment to land.
   const until = Math.max(deadline.postStopAt ?? 0, killedAt + TASK_KILL_WAIT_MS);
-  if ((await pollUntil(gone, until, NEVER, ports)) === 'gone') return true;
+  if ((await pollUntil(killedAll, until, NEVER, ports)) === 'gone') return true;
   logger.log({ event: 'stop.stuck', waitedMs: Math.round(clock.now() - killedAt) });
   return false;
 }
