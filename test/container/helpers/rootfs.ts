@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../../helpers/hookvisor.js';
 
@@ -8,7 +8,7 @@ import { ROOT } from '../../helpers/hookvisor.js';
 export const CACHE = process.env.HOOKVISOR_ROOTFS_CACHE ?? '/var/tmp/hookvisor-rootfs';
 const BUNDLE = join(ROOT, 'dist/bundle');
 // Bumped when the way a rootfs is assembled changes, so old caches are not reused.
-const RECIPE = 1;
+const RECIPE = 2;
 
 /**
  * host: a skeleton whose /usr is the host's, bind-mounted read-only at run time (Debian's merged /usr:
@@ -70,6 +70,10 @@ export function rootfs(kind: RootfsKind): Rootfs {
     for (const f of ['passwd', 'group', 'nsswitch.conf', 'hosts', 'mime.types']) if (existsSync(`/etc/${f}`)) copyFileSync(`/etc/${f}`, join(tmp, 'etc', f));
     // Debian's nginx and postgres read their own configuration and share files from /etc.
     for (const d of ['nginx', 'postgresql-common', 'ssl']) if (existsSync(`/etc/${d}`)) cpSync(`/etc/${d}`, join(tmp, 'etc', d), { recursive: true, dereference: true });
+    for (const d of ['var/log/nginx', 'var/lib/nginx', 'var/run/postgresql', 'var/lib/postgresql']) mkdirSync(join(tmp, d), { recursive: true });
+    // The official postgres image's user is 999:999, as examples/postgres/hooks.yaml says.
+    if (!/^[^:]*:[^:]*:999:/m.test(readFileSync('/etc/passwd', 'utf8'))) appendFileSync(join(tmp, 'etc/passwd'), 'pg999:x:999:999:postgres as in the official image:/var/lib/postgresql:/bin/sh\n');
+    if (!/^[^:]*:[^:]*:999:/m.test(readFileSync('/etc/group', 'utf8'))) appendFileSync(join(tmp, 'etc/group'), 'pg999:x:999:\n');
   } else {
     copyWithLibraries(tmp, process.execPath, '/usr/bin/node');
     for (const lib of findFiles(join(BUNDLE, 'node_modules'), /linux_x64\/koffi\.node$/)) for (const so of sharedLibraries(lib)) copyInto(tmp, so);
