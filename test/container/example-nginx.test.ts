@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeContainers, startContainer } from './helpers/container.js';
-import { exampleHooks, startIn, volume } from './helpers/examples.js';
+import { exampleHooks, startBeside, startIn, volume } from './helpers/examples.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
 import { rootfs, type Rootfs } from './helpers/rootfs.js';
 
@@ -37,7 +37,7 @@ describe.skipIf(NO_PODMAN)('examples/nginx against Debian\'s nginx', () => {
     const c = startContainer({ rootfs: fs, hooks: exampleHooks('nginx'), command: [], dir, run });
     await c.waitForEvent((e) => e.event === 'main.start');
     await c.waitFor(/start worker process/, 'stderr');
-    const slow = startIn(c, ['/usr/bin/node', '-e', CLIENT('/slow/big')]);
+    const slow = startBeside(c, fs, ['/usr/bin/node', '-e', CLIENT('/slow/big')]);
     await slow.until('first bytes');
     // podman refuses exec once a container is stopping: this client is in place before, waiting for its gate.
     const during = startIn(c, ['/usr/bin/node', '-e', `const fs = require('fs'); console.log('waiting'); const t = setInterval(() => { if (fs.existsSync('/t/go')) { clearInterval(t); ${CLIENT('/index.html')} } }, 20);`]);

@@ -4,6 +4,7 @@ import { onTestFinished } from 'vitest';
 import { ROOT } from '../../helpers/hookvisor.js';
 import type { Ctr } from './container.js';
 import { podmanSpawn } from './podman.js';
+import type { Rootfs } from './rootfs.js';
 
 /** An example's hooks file, unchanged. */
 export const exampleHooks = (name: string) => readFileSync(join(ROOT, 'examples', name, 'hooks.yaml'), 'utf8');
@@ -22,7 +23,18 @@ export function nodeIn(c: Ctr, script: string) {
 
 /** A program started inside the container, its output collected; `until` waits for a text in it. */
 export function startIn(c: Ctr, argv: string[]) {
-  const child = podmanSpawn(['exec', c.name, ...argv]);
+  return collect(podmanSpawn(['exec', c.name, ...argv]));
+}
+
+/**
+ * A program in a container of its own that shares `c`'s network namespace, as a client on another host
+ * would: it outlives `c`, and what `c` wrote to a socket before it exited still arrives.
+ */
+export function startBeside(c: Ctr, fs: Rootfs, argv: string[]) {
+  return collect(podmanSpawn(['run', '--rm', '--network', `container:${c.name}`, ...fs.mounts, '--rootfs', `${fs.dir}:O`, ...argv]));
+}
+
+function collect(child: ReturnType<typeof podmanSpawn>) {
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
