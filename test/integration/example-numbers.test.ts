@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runHookvisor } from '../helpers/hookvisor.js';
 
 /** Each document that quotes dry-run, with the hooks file whose dry-run it quotes. */
-const docs = [
+const docs: [string, string][] = [
   ['README.md', 'hooks.example.yaml'],
   ['Dockerfile.example', 'hooks.example.yaml'],
   ...readdirSync(join(ROOT, 'examples'))
     .filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml')))
-    .flatMap((d) => ['README.md', 'Dockerfile', 'hooks.yaml'].filter((f) => existsSync(join(ROOT, 'examples', d, f))).map((f) => [`examples/${d}/${f}`, `examples/${d}/hooks.yaml`])),
-] as const;
+    .flatMap((d) => ['README.md', 'Dockerfile', 'hooks.yaml'].filter((f) => existsSync(join(ROOT, 'examples', d, f))).map((f): [string, string] => [`examples/${d}/${f}`, `examples/${d}/hooks.yaml`])),
+];
 
 /** The quoted dry-run lines: `Worst-case stop: ...` and `Grace period ...` in backticks. */
 const quotes = (text: string) => [...text.matchAll(/`((?:Worst-case stop|Grace period)[^`]*)`/g)].map((m) => m[1]!);

@@ -81,6 +81,8 @@ export function rootfs(kind: RootfsKind): Rootfs {
     copyFileSync('/etc/group', join(tmp, 'etc/group'));
   }
   installHookvisor(tmp, 'bundle');
+  // Caches of earlier inputs are dead weight: one directory per kind is kept.
+  for (const old of readdirSync(CACHE)) if (new RegExp(`^${kind}-[0-9a-f]{16}$`).test(old)) rmSync(join(CACHE, old), { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
   } catch {
@@ -95,7 +97,8 @@ function sharedLibraries(file: string): string[] {
   return [...out.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!);
 }
 
-function copyWithLibraries(root: string, file: string, as: string): void {
+/** Copies a program and the shared libraries it loads into `root`. */
+export function copyWithLibraries(root: string, file: string, as: string): void {
   mkdirSync(dirname(join(root, as)), { recursive: true });
   copyFileSync(file, join(root, as));
   chmodSync(join(root, as), 0o755);
