@@ -29,3 +29,16 @@ describe.skipIf(NO_PODMAN)('a distroless-like rootfs: node and the libraries nod
     expect(() => installHookvisor('/nonexistent', 'single-executable')).toThrow(/not built yet/);
   });
 });
+
+describe.skipIf(NO_PODMAN)('dry-run inside the image it will run in', () => {
+  // A hookvisor gap (issue 15, part 3): dry-run cannot tell what the image lacks. Here there is no /bin/sh for
+  // shell:, no umount for unmount:; it should warn with the task's position and still exit 0.
+  it.fails('warns when a program a task needs is not in the image', async () => {
+    const hooks = `version: 1\nmain: { command: [/usr/bin/node, -e, '1'] }\nhooks:\n  postStop:\n    - shell: 'echo bye'\n    - unmount: /mnt/data\n`;
+    const c = startContainer({ rootfs: rootfs('distroless'), hooks, command: [], verb: 'dry-run' });
+    expect(await c.exited).toBe(0);
+    const r = { stdout: c.stdout, stderr: c.stderr };
+    expect(r.stdout + r.stderr).toMatch(/\/bin\/sh/);
+    expect(r.stdout + r.stderr).toMatch(/umount/);
+  }, 30_000);
+});

@@ -10,6 +10,8 @@ export interface CtrSpec {
   hooks?: string;
   /** main: what follows `--`; [] for the hooks file's main.command. */
   command: string[];
+  /** hookvisor's subcommand; default run. */
+  verb?: 'run' | 'dry-run';
   /** More hookvisor options, before `--`. */
   hvArgs?: string[];
   /** More `podman run` options (--stop-signal, --cap-add, --init, --read-only...). */
@@ -46,7 +48,7 @@ export function runArgs(spec: CtrSpec, name: string, dir: string): string[] {
   const env = Object.entries({ HOOKVISOR_LOG_LEVEL: 'debug', MARK: '/t/marks', ...spec.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const hooks = spec.hooks === undefined ? [] : ['--hooks', '/t/hooks.yaml'];
   // --rootfs is a flag: the rootfs path is the first positional argument, so it comes last.
-  return ['run', '--name', name, '--network', 'none', ...spec.rootfs.mounts, '-v', `${dir}:/t`, '-v', `${FIXTURES}:/fixtures:ro`, ...env, ...(spec.run ?? []), '--rootfs', `${spec.rootfs.dir}:O`, ...spec.rootfs.hookvisor, ...hooks, ...(spec.hvArgs ?? []), ...(spec.command.length ? ['--', ...spec.command] : [])];
+  return ['run', '--name', name, '--network', 'none', ...spec.rootfs.mounts, '-v', `${dir}:/t`, '-v', `${FIXTURES}:/fixtures:ro`, ...env, ...(spec.run ?? []), '--rootfs', `${spec.rootfs.dir}:O`, ...spec.rootfs.hookvisor, ...(spec.verb ? [spec.verb] : []), ...hooks, ...(spec.hvArgs ?? []), ...(spec.command.length ? ['--', ...spec.command] : [])];
 }
 
 /** A fresh name and /t directory with the spec's files; both cleaned up by removeContainers. */
