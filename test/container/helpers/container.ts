@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, parseEvents, readMarks, type LogRecord } from '../../helpers/hookvisor.js';
@@ -53,7 +54,8 @@ export function runArgs(spec: CtrSpec, name: string, dir: string): string[] {
 
 /** A fresh name and /t directory with the spec's files; both cleaned up by removeContainers. */
 export function prepare(spec: CtrSpec): { name: string; dir: string } {
-  const name = `hv-test-${process.pid}-${++count}`;
+  // Random as well: test files in worker threads would share a pid and each count from 1.
+  const name = `hv-test-${process.pid}-${++count}-${randomBytes(3).toString('hex')}`;
   const dir = spec.dir ?? mkdtempSync('/var/tmp/hookvisor-ctr-');
   if (spec.hooks !== undefined) writeFileSync(join(dir, 'hooks.yaml'), spec.hooks);
   for (const [f, text] of Object.entries(spec.files ?? {})) writeFileSync(join(dir, f), text, { mode: 0o755 });
