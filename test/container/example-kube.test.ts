@@ -7,7 +7,12 @@ import { NO_PODMAN, podman, podmanArgv, podmanSpawn } from './helpers/podman.js'
 import { copyWithLibraries, rootfs } from './helpers/rootfs.js';
 
 const POD = join(ROOT, 'examples/kubernetes/pod.yaml');
-afterAll(() => podman(['kube', 'down', POD]));
+// The pod, then its image: a new one is imported each run, and old ones would pile up in the storage.
+afterAll(async () => {
+  await podman(['kube', 'down', POD]);
+  await podman(['rmi', '--force', '--ignore', 'localhost/my-daemon:latest']);
+  await podman(['image', 'prune', '--force']); // the storage is this tier's own
+});
 
 /** my-daemon:latest, the image pod.yaml names: the distroless rootfs with hookvisor on PATH, env, rm and the daemon. */
 async function importImage(): Promise<void> {
