@@ -122,10 +122,9 @@ describe.skipIf(NO_PODMAN)('examples/ceph-osd-luks with loop devices and ext4 st
     for (const name of ['lockbox', 'data', 'block']) expect(attached(dir, name), name).toBe(false);
   }, 40_000);
 
-  // A hookvisor defect: detachLoop finds loop devices by their backing_file text, which names the file as the
-  // attaching mount namespace saw it; once the killed container's namespace is gone it reads "/data.img", not
-  // "/t/data.img", so recovery finds nothing to detach and the loops leak. (cryptClose names a global mapping.)
-  it.fails('recovery detaches the loop devices the killed container attached', async () => {
+  // The backing file's path reads as the attaching mount namespace saw it ("/data.img", not "/t/data.img"):
+  // detachLoop matches by inode and device instead, so recovery finds the killed container's loops.
+  it('recovery detaches the loop devices the killed container attached', async () => {
     const dir = osdVolume();
     const { left } = await killThenRecover(dir);
     for (const name of left) expect(attached(dir, `first-${name}`), name).toBe(false);

@@ -84,7 +84,9 @@ describe.skipIf(!root)('detachLoop:', () => {
       // A stand-in that fails as losetup does without the right to detach.
       const bin = join(dir, 'bin');
       mkdirSync(bin);
-      writeFileSync(join(bin, 'losetup'), '#!/bin/sh\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n');
+      // The stand-in lists what is attached as losetup does, and refuses to detach.
+      const real = execFileSync('sh', ['-c', 'command -v losetup'], { encoding: 'utf8' }).trim();
+      writeFileSync(join(bin, 'losetup'), `#!/bin/sh\nif [ "$1" = --list ]; then exec ${real} "$@"; fi\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n`);
       chmodSync(join(bin, 'losetup'), 0o755);
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img}, timeout: 3s }\n`);
       const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, PATH: `${bin}:${process.env.PATH}` } });
