@@ -41,6 +41,7 @@ export function sendSignal(target: number, signal: SignalName | 0): Sent {
  * walked is still counted; outside, the walk of our descendants is the best there is.
  */
 export function censusOf(view: ProcView, self: number, running: ReadonlySet<number>) {
+  const emptied = new Set<number>();
   // Before postStop every descendant counts, a task that outlived its kill included.
   const descendants = (): ProcessInfo[] => {
     const table = view.ownProc ? readProcTable() : undefined;
@@ -66,9 +67,14 @@ export function censusOf(view: ProcView, self: number, running: ReadonlySet<numb
     },
     leftovers(mainPid: number): ProcessInfo[] {
       const table = view.ownProc ? readProcTable() : undefined;
-      if (table) return leftoverProcesses(table, mainPid, self, running);
+      if (table) return leftoverProcesses(table, mainPid, self, running, emptied);
       // No /proc of our own: a signal 0 to the group says whether anything (possibly a zombie) is left.
-      return sendSignal(-mainPid, 0) === 'gone' ? [] : [{ pid: mainPid, pgrp: mainPid, command: `process group ${mainPid} (no /proc of this namespace to name its members)` }];
+      // Once it is empty its pgid may be another group's: it is never probed again.
+      if (emptied.has(mainPid) || sendSignal(-mainPid, 0) === 'gone') {
+        emptied.add(mainPid);
+        return [];
+      }
+      return [{ pid: mainPid, pgrp: mainPid, command: `process group ${mainPid} (no /proc of this namespace to name its members)` }];
     },
   };
 }

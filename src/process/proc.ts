@@ -49,20 +49,30 @@ export function commandOf(pid: number): string {
 }
 
 /**
- * What is left of main: living members of its process group, plus every living descendant of
- * hookvisor (orphans re-parented to it included) outside the subtrees of `exclude` (running tasks).
+ * What is left of main: living members of its process group, plus every living descendant of hookvisor
+ * (orphans re-parented to it included), outside the subtrees of `exclude` (running tasks). A group id
+ * stays main's only while the group has members: once a look finds it empty (`emptied` remembers), its
+ * id may be a new group's that took main's old pid, and its members are never listed again.
  */
-export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, self: number, exclude: ReadonlySet<number>): ProcessInfo[] {
+export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, self: number, exclude: ReadonlySet<number>, emptied: Set<number> = new Set()): ProcessInfo[] {
   const children = new Map<number, ProcEntry[]>();
   for (const e of table) children.set(e.ppid, [...(children.get(e.ppid) ?? []), e]);
+  const walk = (from: readonly ProcEntry[], skip: (e: ProcEntry) => boolean): ProcEntry[] => {
+    const seen: ProcEntry[] = [];
+    const queue = [...from];
+    for (let e = queue.shift(); e; e = queue.shift()) {
+      if (skip(e)) continue;
+      seen.push(e);
+      queue.push(...(children.get(e.pid) ?? []));
+    }
+    return seen;
+  };
+  const tasks = new Set(walk(table.filter((e) => exclude.has(e.pid)), () => false).map((e) => e.pid));
   const found = new Map<number, ProcEntry>();
-  for (const e of table) if (e.pgrp === pgid) found.set(e.pid, e);
-  const queue = [...(children.get(self) ?? [])];
-  for (let e = queue.shift(); e; e = queue.shift()) {
-    if (exclude.has(e.pid)) continue;
-    found.set(e.pid, e);
-    queue.push(...(children.get(e.pid) ?? []));
-  }
+  const members = emptied.has(pgid) ? [] : table.filter((e) => e.pgrp === pgid && !tasks.has(e.pid) && e.state !== 'Z' && e.state !== 'X');
+  if (members.length === 0) emptied.add(pgid);
+  for (const e of members) found.set(e.pid, e);
+  for (const e of walk(children.get(self) ?? [], (x) => exclude.has(x.pid))) found.set(e.pid, e);
   return [...found.values()]
     .filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X')
     .map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) }));

@@ -65,6 +65,7 @@ function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts
   }
   report();
   const left = ports.processes.leftovers(main.pid);
+  // Only while one of our own leftovers still holds main's pgid is the group signalled: then the id is still main's.
   if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) send.kill(main.pid, step.signal, true);
   for (const p of left) if (p.pgrp !== main.pid) send.kill(p.pid, step.signal, false);
 }

@@ -92,6 +92,24 @@ describe('every stop path ends with nothing left before postStop', () => {
     }),
   );
 
+  it.skipIf(NO_UNSHARE)("never signals main's old process group once a task has taken main's pid", () =>
+    withDir(async ({ dir, mark }) => {
+      // A postStart task that keeps retrying gets main's old pid (steered there), and leads a group of that id.
+      const retrier = `trap "echo task \\$\\$ got USR1 >> $MARK" USR1; sleep 0.4 & wait; sleep 0.2 & wait; exit 1`;
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop: { timeout: 4s, escalation: [{ signal: SIGTERM }, { signal: SIGUSR1, after: 1500ms }] }\nhooks:\n  postStart:\n    - { name: retrier, shell: '${retrier}', retries: 40, retryDelay: 50ms, timeout: 10s }\n  postStop:\n    - ${ALIVE}\n`,
+      );
+      const main = `setsid ${fixture('pid-steer.sh')} "$$" & while [ ! -e "$MARK.armed" ]; do sleep 0.01; done; exit 0`;
+      const hv = startAsPid1(['--hooks', hooks, '--', 'bash', '-c', main], { env: { MARK: mark } });
+      const mainPid = (await hv.waitForEvent((e) => e.event === 'main.start')).pid;
+      await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'retrier' && e.pid === mainPid, 15_000);
+      expect((await hv.exited).code).toBe(0);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+    }),
+  );
+
   it.skipIf(NO_UNSHARE)('with a /proc that is not its namespace\'s, it says so once, reads no pid from it, and still stops what main left', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);

@@ -20,6 +20,15 @@ describe('leftoverProcesses', () => {
     expect(pids).toEqual([10, 11, 20, 21, 50]);
   });
 
+  it("never lists a running task that took main's old pid, nor its group, and once main's group was seen empty never lists that group again", () => {
+    const emptied = new Set<number>();
+    // Main (10) is gone and its group empty: the look remembers it.
+    expect(leftoverProcesses([e(1, 0, 1), e(20, 1, 20)], 10, 1, new Set(), emptied).map((p) => p.pid)).toEqual([20]);
+    // A task now runs as pid 10, leading group 10 with a child; and an unrelated process joined a group 10.
+    const later = [e(1, 0, 1), e(20, 1, 20), e(10, 1, 10), e(12, 10, 10), e(77, 99, 10), e(99, 0, 99)];
+    expect(leftoverProcesses(later, 10, 1, new Set([10]), emptied).map((p) => p.pid)).toEqual([20]);
+  });
+
   it('is empty when only tasks and zombies remain', () => {
     expect(leftoverProcesses([e(1, 0, 1), e(30, 1, 30), e(40, 1, 40, 'Z')], 10, 1, new Set([30]))).toEqual([]);
   });
