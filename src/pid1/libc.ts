@@ -8,6 +8,8 @@ import { signalName } from '../signals/names.js';
 export interface Libc {
   /** waitpid(pid, WNOHANG): the status once the child is a zombie, 'running' while it lives, 'gone' when not our child. */
   reap(pid: number): ExitStatus | 'running' | 'gone';
+  /** waitid(P_ALL, WNOWAIT): the pid of a child that is a zombie now, without reaping it; 0 when none. */
+  peekZombie(): number;
   /** prctl(PR_SET_CHILD_SUBREAPER, 1): orphans of our descendants come back to us, as to PID 1. */
   becomeSubreaper(): void;
   /** Sets close-on-exec on every descriptor above 2, so main and tasks inherit only stdin, stdout and stderr. */
@@ -19,6 +21,12 @@ export interface Libc {
 }
 
 const WNOHANG = 1;
+const WEXITED = 4;
+const WNOWAIT = 0x01000000;
+const P_ALL = 0;
+/** siginfo_t is 128 bytes; si_pid follows si_signo, si_errno, si_code and the union's alignment. */
+const SIGINFO_BYTES = 128;
+const SI_PID_OFFSET = 16;
 const EINTR = 4;
 const PR_SET_CHILD_SUBREAPER = 36;
 const F_SETFD = 2;
@@ -30,6 +38,8 @@ export async function loadLibc(): Promise<Libc> {
   const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)');
   const prctl = lib.func('prctl', 'int', ['int', 'unsigned long', 'unsigned long', 'unsigned long', 'unsigned long']);
   const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
+  const waitid = lib.func('int waitid(int idtype, int id, void *infop, int options)');
+  const siginfo = Buffer.alloc(SIGINFO_BYTES);
   return {
     name,
     foreground: bindForeground(koffi, lib),
@@ -41,6 +51,11 @@ export async function loadLibc(): Promise<Libc> {
         if (r === 0) return 'running';
         if (koffi.errno() !== EINTR) return 'gone';
       }
+    },
+    peekZombie() {
+      siginfo.fill(0);
+      if ((waitid(P_ALL, 0, siginfo, WEXITED | WNOHANG | WNOWAIT) as number) !== 0) return 0;
+      return siginfo.readInt32LE(SI_PID_OFFSET);
     },
     closeExtraFdsOnExec() {
       // Descriptors hookvisor's own parent leaked to it would otherwise pass on to every child.

@@ -4,7 +4,7 @@ import type { SignalSource } from '../signals/source.js';
 import type { Libc } from './libc.js';
 
 export interface ReaperOptions {
-  libc: Pick<Libc, 'reap'>;
+  libc: Pick<Libc, 'reap' | 'peekZombie'>;
   /** Pids libuv spawned and will reap itself: reaping one would lose its exit event. */
   owned: ReadonlySet<number>;
   /** SIGCHLD deliveries. */
@@ -36,21 +36,33 @@ export function startReaper(opts: ReaperOptions): Reaper {
   let backstop: NodeJS.Timeout | undefined;
   const watchers = new Map<number, (s: ExitStatus) => void>();
 
+  /** Reaps `pid` if it is a zombie; 'running' or 'gone' otherwise. */
+  const reapOne = (pid: number): 'reaped' | 'running' | 'gone' => {
+    const status = libc.reap(pid);
+    if (status === 'running' || status === 'gone') return status;
+    const watcher = watchers.get(pid);
+    if (watcher) {
+      watchers.delete(pid);
+      watcher(status);
+    } else logger.log({ event: 'reaper.reaped', pid, exitCode: status.exitCode, signal: status.signal });
+    return 'reaped';
+  };
+
   const scan = (): number => {
     let reaped = 0;
     let running = false;
+    // Watched children (main) by pid, so they are reaped even where /proc cannot list them.
+    for (const pid of [...watchers.keys()]) if (reapOne(pid) === 'reaped') reaped++;
     for (const pid of list()) {
-      if (owned.has(pid)) continue;
-      const status = libc.reap(pid);
-      if (status === 'running') running = true;
-      else if (status !== 'gone') {
-        reaped++;
-        const watcher = watchers.get(pid);
-        if (watcher) {
-          watchers.delete(pid);
-          watcher(status);
-        } else logger.log({ event: 'reaper.reaped', pid, exitCode: status.exitCode, signal: status.signal });
-      }
+      if (owned.has(pid) || watchers.has(pid)) continue;
+      const r = reapOne(pid);
+      if (r === 'running') running = true;
+      else if (r === 'reaped') reaped++;
+    }
+    // Zombies no list named (no /proc to read): asked of the kernel one at a time, never one libuv owns.
+    for (let pid = libc.peekZombie(); pid > 0 && !owned.has(pid); pid = libc.peekZombie()) {
+      if (reapOne(pid) !== 'reaped') break;
+      reaped++;
     }
     if (running && !backstop) {
       backstop = setTimeout(() => ((backstop = undefined), scan()), opts.backstopMs ?? 1000);

@@ -33,7 +33,12 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
     });
     return { reapNow: () => 0, stop: () => {} };
   }
-  libc.closeExtraFdsOnExec();
+  try {
+    libc.closeExtraFdsOnExec();
+  } catch (err) {
+    // No /proc/self/fd to list (no /proc): hookvisor goes on, and says what that costs.
+    logger.log({ event: 'pid1.degraded', error: `cannot list open descriptors (${(err as Error).message})`, lost: 'descriptors hookvisor inherited are passed on to main and tasks', advice: 'Mount /proc in the container.' });
+  }
   let mode: 'pid1' | 'subreaper' = 'pid1';
   if (opts.pid !== 1) {
     try {

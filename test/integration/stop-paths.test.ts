@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, withDir, writeFile } from '../helpers/hookvisor.js';
+import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
@@ -107,6 +107,19 @@ describe('every stop path ends with nothing left before postStop', () => {
       await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'retrier' && e.pid === mainPid, 15_000);
       expect((await hv.exited).code).toBe(0);
       expect(readMarks(mark)).toEqual(['postStop: all gone']);
+    }),
+  );
+
+  it.skipIf(NO_UNSHARE)('without any /proc, main is still reaped, its status passed on, and what it left stopped before postStop', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
+      // An empty tmpfs over /proc: nothing of /proc can be read, not even /proc/self.
+      const cmd = `mount -t tmpfs none /proc && exec "${process.execPath}" "${CLI}" --hooks "${hooks}" --allow-insecure-hooks -- sh -c 'sleep 1000 & exit 3'`;
+      const hv = startHookvisor([], { env: { MARK: mark }, prefix: ['unshare', '--pid', '--fork', '--mount', '--mount-proc', '--kill-child', 'sh', '-c', cmd, 'sh'] });
+      expect((await hv.exited).code).toBe(3);
+      expect(readMarks(mark)).toEqual(['postStop: all gone']);
+      expect(eventsNamed(hv.events(), 'internal.error')).toEqual([]);
+      expect(eventsNamed(hv.events(), 'stop.stuck')).toEqual([]);
     }),
   );
 
