@@ -61,13 +61,14 @@ export async function holdState(ports: SupervisorPorts, stopping: AbortSignal): 
  * a record; its postStop runs now, with HOOKVISOR_STOP_REASON=recovery, before anything starts.
  * Returns whether it ran.
  */
-export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSignal): Promise<boolean> {
+export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSignal, onStart?: () => void): Promise<boolean> {
   const state = ports.state;
   if (!state) return false;
   const found = onState(ports, state, 'read', () => state.read());
   if (!found.ok || !found.value) return false;
   const { record, unreadable } = found.value;
   ports.logger.log({ event: 'recovery.start', path: state.path, since: record?.since, previousPid: record?.pid, preStartCompleted: record?.preStartCompleted, unreadable });
+  onStart?.();
   let failed = 0;
   try {
     failed = (await runPostStop(plan, { reason: 'recovery' }, ports, cut)).failed;
@@ -75,7 +76,7 @@ export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSig
     // Also after an internal error: the stop report's own tasks must not land in the recovery's list.
     ports.logger.log({ event: 'recovery.end', failed });
   }
-  onState(ports, state, 'clear', () => state.clear());
+  settlePostStop(ports, cut?.aborted === true);
   return true;
 }
 
@@ -86,8 +87,13 @@ export function owePostStop(plan: Plan, ports: SupervisorPorts, since: string, p
   onState(ports, state, 'write', () => state.write({ since, hooksFile: plan.hooksFile, preStartCompleted }));
 }
 
-/** postStop ran to its end (its tasks' failures are logged, not owed again): nothing is owed any more. */
-export function settlePostStop(ports: SupervisorPorts): void {
+/**
+ * postStop ran to its end (its tasks' failures are logged, not owed again): nothing is owed any more. One
+ * the grace period cut short did not get to its end, so it stays owed and the next start runs it again.
+ */
+export function settlePostStop(ports: SupervisorPorts, cut = false): void {
   const state = ports.state;
-  if (state && !unheld.has(state)) onState(ports, state, 'clear', () => state.clear());
+  if (!state || unheld.has(state)) return;
+  if (cut) ports.logger.log({ event: 'state.left', path: state.path, why: 'postStop was cut by the grace period before its end: it is owed again' });
+  else onState(ports, state, 'clear', () => state.clear());
 }

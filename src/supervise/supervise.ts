@@ -38,7 +38,7 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
     // A stop while another run held the state, or during the recovery: nothing has started, nothing is owed.
     const interrupted = hold === 'stopped' || (recovered && life.stopRequested());
     const stopped: Stopped = interrupted ? { reason: 'signal' } : await runUntilStopped(run);
-    if (!interrupted && (await clearAndPostStop(run, stopped))) settlePostStop(ports);
+    if (!interrupted && (await clearAndPostStop(run, stopped))) settlePostStop(ports, life.deadline.graceCut.aborted);
     life.enter('exit');
     const exitCode = exitCodeOf(stopped, plan.exitRemap);
     ports.logger.log({ event: 'hookvisor.exit', exitCode, reason: stopped.reason });
@@ -58,7 +58,8 @@ async function recoverOwed({ plan, ports, life }: Run, hold: Hold): Promise<bool
   if (hold !== 'held' && hold !== 'unlocked') return false;
   life.enter('recovery');
   let recovered = false;
-  await guarded(ports, 'recovery', async () => void (recovered = await recover(plan, ports, life.deadline.graceCut)));
+  // Counted from its start: a recovery that broke half-way must not be followed by a second postStop.
+  await guarded(ports, 'recovery', () => recover(plan, ports, life.deadline.graceCut, () => void (recovered = true)));
   return recovered;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 import { orchestratorStop } from '../helpers/orchestrator.js';
@@ -120,6 +120,24 @@ describe('every stop path ends with nothing left before postStop', () => {
       expect(readMarks(mark)).toEqual(['postStop: all gone']);
       expect(eventsNamed(hv.events(), 'internal.error')).toEqual([]);
       expect(eventsNamed(hv.events(), 'stop.stuck')).toEqual([]);
+    }),
+  );
+
+  it('a postStop the grace period cut short stays owed: the state record is kept for the next start', () =>
+    withDir(async ({ dir, mark }) => {
+      const state = `${dir}/state`;
+      const hooks = writeFile(dir, 'hooks.yaml', `state: ${state}\nstop: { gracePeriod: 3s }\nhooks:\n  postStop:\n    - { name: slow, run: [sleep, "30"], timeout: 60s }\n    - { name: after, run: [${fixture('mark.sh')}, after] }\n`);
+      // Main ends by itself; the stop signal comes while postStop runs and starts the grace clock there.
+      const hv = startHookvisor(['--hooks', hooks, '--allow-insecure-hooks', '--', fixture('exit-with.sh'), '0'], { env: { MARK: mark } });
+      await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'slow');
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      const ends = eventsNamed(hv.events(), 'hook.end');
+      expect(ends.find((e) => e.task === 'slow')).toMatchObject({ ok: false, cut: true });
+      // The task after the cut one never ran: that postStop did not get to its end.
+      expect(readMarks(mark)).toEqual(['main started']);
+      expect(existsSync(`${state}/poststop-owed.json`)).toBe(true);
+      expect(eventsNamed(hv.events(), 'state.left')).toHaveLength(1);
     }),
   );
 
