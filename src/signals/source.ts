@@ -1,6 +1,7 @@
 import type { SignalName } from './names.js';
 
-export type SignalHandler = (signal: SignalName) => void;
+/** `ageMs`: how long a signal that came before anyone subscribed waited in the queue (0 for the others). */
+export type SignalHandler = (signal: SignalName, ageMs: number) => void;
 
 /** Where signals come from. The real one is bound to `process`; tests use a fake. */
 export interface SignalSource {
@@ -23,17 +24,21 @@ type Emitter = {
  * as PID 1 a signal without a handler is silently dropped by the kernel, so this runs before anything else loads.
  */
 export function installSignals(target: Emitter, signals: readonly SignalName[]): InstalledSignals {
-  const queue: SignalName[] = [];
+  // Date.now(), not performance.now(): this runs before anything is loaded, and perf_hooks is not free.
+  const queue: { signal: SignalName; at: number }[] = [];
   let handler: SignalHandler | undefined;
   const listeners = signals.map((signal) => {
-    const listener = () => (handler ? handler(signal) : queue.push(signal));
+    const listener = () => {
+      if (handler) handler(signal, 0);
+      else queue.push({ signal, at: Date.now() });
+    };
     target.on(signal, listener);
     return [signal, listener] as const;
   });
   return {
     subscribe(h) {
       handler = h;
-      for (let s = queue.shift(); s !== undefined; s = queue.shift()) h(s);
+      for (let q = queue.shift(); q !== undefined; q = queue.shift()) h(q.signal, Math.max(0, Date.now() - q.at));
       return () => {
         if (handler === h) handler = undefined;
       };

@@ -1,4 +1,4 @@
-import { GRACE_MARGIN_MS } from '../limits/timing.js';
+import { ATTEMPT_OVERRUN_MS, GRACE_MARGIN_MS } from '../limits/timing.js';
 import type { Plan } from '../plan/types.js';
 import type { Clock, Timer } from '../process/ports.js';
 import type { Logger } from '../log/logger.js';
@@ -74,14 +74,14 @@ export class StopDeadline {
    * a grace period there is no clock to follow: a stop that will run preStop (`preStopFollows`) sets its
    * deadline when preStop ends, stop.timeout later, as it always has; any other gets stop.timeout now.
    */
-  signalled(preStopFollows: boolean): void {
-    if (this.signalledAt !== undefined) return;
-    const now = (this.signalledAt = this.clock.now());
+  signalled(preStopFollows: boolean, ageMs = 0): void {
+    const now = (this.signalledAt = this.clock.now() - ageMs);
     const deadlines = this.plan.budget.deadlines;
     if (deadlines) this.shorten(now + deadlines.killAtMs, 'signal');
     else if (!preStopFollows) this.shorten(now + this.plan.stop.timeoutMs, 'signal');
     const grace = this.plan.stop.gracePeriodMs;
-    if (grace !== undefined) this.grace.shorten(now + grace - GRACE_MARGIN_MS);
+    // A task cut there still takes its kill and last output (ATTEMPT_OVERRUN_MS): the margin is left whole for the exit.
+    if (grace !== undefined) this.grace.shorten(now + grace - GRACE_MARGIN_MS - ATTEMPT_OVERRUN_MS);
   }
 
   /** Main ended by itself, or never started (preStart failed, exec failed): what is left gets stop.timeout. */

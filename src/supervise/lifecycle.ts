@@ -44,14 +44,18 @@ export class Lifecycle {
     return this.requested.signal;
   }
 
-  /** A stop signal in any phase: the first starts the orchestrator's clock, later ones change nothing. */
-  onStopSignal(signal: SignalName): void {
+  /**
+   * A stop signal in any phase: the first starts the orchestrator's clock, later ones change nothing.
+   * `ageMs`: how long it waited before hookvisor could see it (queued during start-up): the clock started then.
+   */
+  onStopSignal(signal: SignalName, ageMs = 0): void {
     if (this.signal !== undefined) return this.logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
     this.signal = signal;
-    this.logger.log({ event: 'stop.start', signal, phase: this.phase });
-    this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running');
+    // The deadline and the abort first: a logger that throws must not leave a stop half begun.
+    this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running', ageMs);
     this.requested.abort();
     this.resolveStop(signal);
+    this.logger.log({ event: 'stop.start', signal, phase: this.phase });
   }
 
   dispose(): void {

@@ -21,9 +21,9 @@ export function routeSignals(stop: StopPlan, life: Lifecycle, ports: Pick<Superv
   let target: Pick<RunningMain, 'pid' | 'reaped'> | undefined;
   let interceptor: ((signal: SignalName) => boolean) | undefined;
 
-  const unsubscribe = ports.signals.subscribe((signal) => {
+  const unsubscribe = ports.signals.subscribe((signal, ageMs) => {
     logger.log({ event: 'signal.received', signal });
-    if (stop.signals.includes(signal)) return life.onStopSignal(signal);
+    if (stop.signals.includes(signal)) return life.onStopSignal(signal, ageMs);
     // Outside the running phase no new tasks start: an on: signal is forwarded like any other.
     if (life.phase !== 'running' || !interceptor?.(signal)) forward(signal);
   });
