@@ -1,4 +1,4 @@
-import { readFileSync, type Stats } from 'node:fs';
+import { readFileSync, readlinkSync, type Stats } from 'node:fs';
 
 /** Who else than root (or `uid`) can change what is in a directory, or a file: judged on an opened descriptor. */
 export type Openness = 'sealed' | 'sticky' | 'open';
@@ -17,31 +17,56 @@ export function openness(fd: number, st: Stats, uid: number, readOnly: (fd: numb
 }
 
 /**
- * Whether the mount holding the opened `fd` is read-only (its own flags or its filesystem's), from
+ * Whether what the opened `fd` names cannot be changed from inside the container: its mount is read-only
+ * (its own flags or its filesystem's), and no writable mount of the same filesystem shows it too (a
+ * Compose project mounted read-write at /app beside a read-only bind of one of its files). Read from
  * /proc/self/fdinfo and /proc/self/mountinfo; mountinfo is read once per checker.
  */
 export function readOnlyMounts(): (fd: number) => boolean {
-  let mounts: Map<string, boolean> | undefined;
+  let mounts: Mount[] | undefined;
   return (fd) => {
     try {
       const id = /^mnt_id:\s*(\d+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
       mounts ??= readMountinfo();
-      return id !== undefined && mounts.get(id) === true;
+      const mount = mounts.find((m) => m.id === id);
+      if (!mount?.ro) return false;
+      // Where the object is inside its filesystem: the mount's root, plus its path below the mount point.
+      const seen = readlinkSync(`/proc/self/fd/${fd}`);
+      const below = seen === mount.point ? '' : seen.startsWith(`${mount.point === '/' ? '' : mount.point}/`) ? seen.slice(mount.point === '/' ? 0 : mount.point.length) : undefined;
+      if (below === undefined) return false; // not where its mount says: judge it by owner and mode
+      const inFs = `${mount.root === '/' ? '' : mount.root}${below}` || '/';
+      return !mounts.some((m) => !m.ro && m.dev === mount.dev && within(inFs, m.root));
     } catch {
       return false; // without /proc nothing counts as read-only: the owner and mode checks still apply
     }
   };
 }
 
-function readMountinfo(): Map<string, boolean> {
-  const out = new Map<string, boolean>();
+interface Mount {
+  id: string;
+  /** major:minor of the filesystem. */
+  dev: string;
+  /** The directory or file of the filesystem this mount shows. */
+  root: string;
+  point: string;
+  ro: boolean;
+}
+
+/** Whether `path` is `dir` or lies below it. */
+const within = (path: string, dir: string) => dir === '/' || path === dir || path.startsWith(`${dir}/`);
+
+/** mountinfo writes space, tab, newline and backslash as octal escapes. */
+const unescape = (field: string) => field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+
+function readMountinfo(): Mount[] {
+  const out: Mount[] = [];
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     // "36 35 98:0 /root /mnt rw,noatime master:1 - ext4 /dev/sda1 rw": the mount's options, then after " - " the filesystem's.
     const [left, right] = line.split(' - ');
     const fields = left?.split(' ') ?? [];
     if (fields.length < 6 || right === undefined) continue;
     const ro = (opts: string | undefined) => (opts ?? '').split(',').includes('ro');
-    out.set(fields[0]!, ro(fields[5]) || ro(right.split(' ')[2]));
+    out.push({ id: fields[0]!, dev: fields[2]!, root: unescape(fields[3]!), point: unescape(fields[4]!), ro: ro(fields[5]) || ro(right.split(' ')[2]) });
   }
   return out;
 }

@@ -6,9 +6,15 @@ import { NO_UNSHARE } from '../helpers/pid1.js';
 
 const HOOKS = 'hooks:\n  preStart:\n    - { run: [touch, "${WORK}/started"] }\n';
 
-/** Bind-mounts `source` on `target` (read-only with `ro`) in a mount namespace of its own, where hookvisor then runs as PID 1. */
-function inMountNamespace(source: string, target: string, ro: boolean): string[] {
-  const script = `mount --bind "$1" "$2" && ${ro ? 'mount -o remount,bind,ro "$2" && ' : ''}shift 2 && exec "$@"`;
+/**
+ * Bind-mounts `source` on `target` in a mount namespace of its own, where hookvisor then runs as PID 1.
+ * Read-only (`ro`), it is first copied to a tmpfs of its own, as a container sees a volume: its source is
+ * not otherwise visible (`elsewhere: 'hidden'`, the tmpfs's own mount is detached), or it is also there
+ * writable (`'writable'`: a Compose project mounted read-write beside a read-only bind of one of its files).
+ */
+function inMountNamespace(source: string, target: string, ro: boolean, elsewhere: 'hidden' | 'writable' = 'hidden'): string[] {
+  const copy = `mkdir -p "$2.src" && mount -t tmpfs tmpfs "$2.src" && cp -a "$1" "$2.src/x" && mount --bind "$2.src/x" "$2" && mount -o remount,bind,ro "$2" && `;
+  const script = ro ? `${copy}${elsewhere === 'hidden' ? 'umount -l "$2.src" && ' : ''}shift 2 && exec "$@"` : 'mount --bind "$1" "$2" && shift 2 && exec "$@"';
   // --kill-child: should the test kill unshare, hookvisor dies with it.
   return ['unshare', '--pid', '--fork', '--kill-child', '--mount', '--mount-proc', '--propagation', 'private', 'sh', '-c', script, 'sh', source, target];
 }
@@ -51,6 +57,15 @@ describe.skipIf(NO_UNSHARE !== undefined)('as root, a hooks file on a read-only 
       const r = await runIn(inMountNamespace(source, target, false), target, dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`hookvisor: ${target}: refusing to run as root: the hooks file is owned by uid 1000, not by root, so a non-root user could change what runs as root. Fix the permissions, or pass --allow-insecure-hooks.\n`);
+      expect(existsSync(join(dir, 'started'))).toBe(false);
+    }), 30_000);
+
+  it('a read-only bind of a file that is also mounted writable elsewhere in the container stays refused', () =>
+    withDir(async ({ dir }) => {
+      const { source, target } = compose(dir);
+      const r = await runIn(inMountNamespace(source, target, true, 'writable'), target, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('refusing to run as root: the hooks file is owned by uid 1000');
       expect(existsSync(join(dir, 'started'))).toBe(false);
     }), 30_000);
 
