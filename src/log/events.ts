@@ -23,7 +23,7 @@ export type LogEvent =
   | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number; to?: 'main' | 'leftovers' }
   | { event: 'stop.sweep'; signal: string; count: number }
   | { event: 'signal.denied'; signal: string; target: string }
-  | { event: 'proc.foreign'; procSelf: string }
+  | { event: 'proc.foreign'; procSelf: string; pid1?: boolean }
   | { event: 'stop.straggler'; pid: number; command: string }
   | { event: 'stop.stragglers'; count: number; named: number }
   | { event: 'stop.stuck'; waitedMs: number }
@@ -111,7 +111,7 @@ export function describe(e: LogEvent): string {
     case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.to === 'leftovers' ? `what main (pid ${e.pid}) left` : e.pid}`;
     case 'stop.sweep': return `before postStop: sending ${e.signal} to everything still running (${e.count} named)`;
     case 'signal.denied': return `not allowed to send ${e.signal} to ${e.target} (EPERM); going on without it`;
-    case 'proc.foreign': return `/proc is not this PID namespace's (/proc/self is ${e.procSelf || 'missing'}): no process is read from it; the stop signals everything at once (kill -1)`;
+    case 'proc.foreign': return `/proc is not this PID namespace's (/proc/self is ${e.procSelf || 'missing'}): only hookvisor's own descendants are followed through it, named in this namespace${e.pid1 ? '; the stop signals everything at once (kill -1)' : ''}`;
     case 'stop.straggler': return `left behind by main: pid ${e.pid} (${e.command})`;
     case 'stop.stragglers': return `${e.count} processes left behind by main (first ${e.named} named above)`;
     case 'stop.stuck': return `processes still present ${e.waitedMs}ms after SIGKILL; running postStop anyway`;

@@ -1,7 +1,7 @@
 import { readlinkSync } from 'node:fs';
 import type { SignalName } from '../signals/names.js';
 import type { Census, ProcessInfo, Sent } from './ports.js';
-import { commandOf, leftoverProcesses, readProcTable } from './proc.js';
+import { commandOf, foreignDescendants, leftoverProcesses, readProcTable } from './proc.js';
 
 const NONE: ReadonlySet<number> = new Set();
 
@@ -43,14 +43,15 @@ export function sendSignal(target: number, signal: SignalName | 0): Sent {
 export function censusOf(view: ProcView, self: number, running: ReadonlySet<number>) {
   const emptied = new Set<number>();
   // Before postStop every descendant counts, a task that outlived its kill included.
-  const descendants = (): ProcessInfo[] => {
-    const table = view.ownProc ? readProcTable() : undefined;
-    return table ? leftoverProcesses(table, -1, self, NONE) : [];
+  const descendants = (exclude: ReadonlySet<number> = NONE): ProcessInfo[] => {
+    if (!view.ownProc) return view.procSelf ? foreignDescendants(view.procSelf, exclude) : [];
+    const table = readProcTable();
+    return table ? leftoverProcesses(table, -1, self, exclude) : [];
   };
   return {
     everything(): Census {
       if (view.pid1) {
-        const named = view.ownProc ? (readProcTable() ?? []).filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X').map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) })) : [];
+        const named = view.ownProc ? (readProcTable() ?? []).filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X').map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) })) : descendants();
         return { any: sendSignal(-1, 0) === 'sent', named };
       }
       const named = descendants();
@@ -68,7 +69,9 @@ export function censusOf(view: ProcView, self: number, running: ReadonlySet<numb
     leftovers(mainPid: number): ProcessInfo[] {
       const table = view.ownProc ? readProcTable() : undefined;
       if (table) return leftoverProcesses(table, mainPid, self, running, emptied);
-      // No /proc of our own: a signal 0 to the group says whether anything (possibly a zombie) is left.
+      // A foreign /proc: our own subtree through it, named in our namespace.
+      if (view.procSelf) return descendants(running);
+      // No /proc at all: a signal 0 to the group says whether anything (possibly a zombie) is left.
       // Once it is empty its pgid may be another group's: it is never probed again.
       if (emptied.has(mainPid) || sendSignal(-mainPid, 0) === 'gone') {
         emptied.add(mainPid);

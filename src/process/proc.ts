@@ -91,3 +91,37 @@ export function ownChildren(pid: number, ownProc: boolean, procSelf: string): nu
   if (ownProc) return listed.map(Number);
   return listed.map((outer) => Number(/^NSpid:.*?(\d+)\s*$/m.exec(read(`/proc/${outer}/status`) ?? '')?.[1])).filter((n) => n > 0);
 }
+
+/** The last field of an NS* line of /proc/PID/status: the value in the innermost namespace, ours. */
+const innermost = (status: string, key: string) => Number(new RegExp(`^${key}:.*?(\\d+)\\s*$`, 'm').exec(status)?.[1]);
+
+/**
+ * hookvisor's descendants through a /proc that is not its namespace's (`procSelf`: our pid out there):
+ * only our own task entries are followed, from child to child, and each is named by its pid and pgid
+ * in our namespace (NSpid, NSpgid), so nothing outside our subtree is ever listed. `exclude` (running
+ * tasks, by their pid in our namespace) and their subtrees are left out.
+ */
+export function foreignDescendants(procSelf: string, exclude: ReadonlySet<number>): ProcessInfo[] {
+  const found: ProcessInfo[] = [];
+  const queue = [procSelf];
+  for (let outer = queue.shift(); outer; outer = queue.shift()) {
+    const tasks = (() => {
+      try {
+        return readdirSync(`/proc/${outer}/task`);
+      } catch {
+        return [];
+      }
+    })();
+    for (const tid of tasks) {
+      for (const child of read(`/proc/${outer}/task/${tid}/children`)?.split(' ').filter(Boolean) ?? []) {
+        const status = read(`/proc/${child}/status`) ?? '';
+        const pid = innermost(status, 'NSpid');
+        if (!(pid > 0) || exclude.has(pid) || /^State:\s*[ZX]/m.test(status)) continue;
+        found.push({ pid, pgrp: innermost(status, 'NSpgid'), command: read(`/proc/${child}/comm`)?.trim() ?? '?' });
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+

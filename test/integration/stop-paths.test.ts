@@ -110,6 +110,18 @@ describe('every stop path ends with nothing left before postStop', () => {
     }),
   );
 
+  it.skipIf(NO_UNSHARE)('not as PID 1, with a /proc that is not its namespace\'s, what main left outside its group is still stopped', () =>
+    withDir(async ({ dir, mark }) => {
+      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - { shell: 'if kill -0 "$(cat "$MARK.pid")" 2>/dev/null; then echo "daemon alive"; else echo "daemon gone"; fi >> "$MARK"' }\n`);
+      // sh is PID 1 of the namespace; hookvisor its child, a subreaper, with the machine's /proc.
+      const cmd = `"${process.execPath}" "${CLI}" --hooks "${hooks}" --allow-insecure-hooks -- sh -c 'setsid sleep 777 & echo $! > "$MARK.pid"; exit 4'; echo "hookvisor exited $?"`;
+      const hv = startHookvisor([], { env: { MARK: mark }, prefix: ['unshare', '--pid', '--fork', '--kill-child', 'sh', '-c', cmd, 'sh'] });
+      await hv.exited;
+      expect(hv.stdout).toContain('hookvisor exited 4');
+      expect(readMarks(mark)).toEqual(['daemon gone']);
+    }),
+  );
+
   it.skipIf(NO_UNSHARE)('without any /proc, main is still reaped, its status passed on, and what it left stopped before postStop', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
@@ -151,8 +163,9 @@ describe('every stop path ends with nothing left before postStop', () => {
       const events = hv.events();
       const mainPid = eventsNamed(events, 'main.start')[0]!.pid;
       expect(eventsNamed(events, 'proc.foreign')).toHaveLength(1);
-      // Only main's own process group is spoken of: nothing of the machine outside.
-      expect(eventsNamed(events, 'stop.straggler').map((e) => e.pid)).toEqual([mainPid]);
+      // Only what main left is spoken of, by its pid in the namespace: nothing of the machine outside.
+      expect(eventsNamed(events, 'stop.straggler').map((e) => e.command)).toEqual(['sleep']);
+      expect(eventsNamed(events, 'stop.straggler')[0]!.pid).toBeGreaterThan(mainPid as number);
       expect(eventsNamed(events, 'stop.escalate')).toEqual([]);
       expect(eventsNamed(events, 'stop.stuck')).toEqual([]);
     }),
