@@ -48,7 +48,6 @@ describe('faults and load', () => {
       expect(hup('signal.forward').filter((i) => i < exit)).toHaveLength(whileMainRan.length);
       expect(hup('signal.ignored').every((i) => i > exit && events[i]!.why === 'main is gone')).toBe(true);
       expect(hup('signal.forward').length + hup('signal.ignored').length).toBe(hup('signal.received').length);
-      expect(readMarks(mark).filter((m) => m === 'main got HUP').length).toBeGreaterThan(0);
       expect(readMarks(mark).at(-1)).toBe('postStop');
     }));
 
