@@ -51,6 +51,6 @@ export async function runBuiltin(task: BuiltinTask, env: Record<string, string>,
     early.forEach((t) => t.cancel());
   }
   // A sleep cut short by its own timeout did what it was asked within the time it had.
-  if (task.kind === 'sleep' && timedOut) return { ok: true, timedOut: false };
+  if (task.kind === 'sleep' && timedOut) return cut?.aborted ? { ok: false, timedOut: true, cut: true } : { ok: true, timedOut: false };
   return { ok: result.ok, timedOut, ...(timedOut && cut?.aborted ? { cut: true } : {}), error: result.ok ? undefined : result.error };
 }

@@ -23,7 +23,8 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   const env = { ...baseEnv, ...task.env, ...runtime };
   // An attempt can run past its limit by the kill (budget.ts): at a deadline, that must fit before it too.
   const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now() - overrunMs(task.kind));
-  let result: AttemptResult = { ok: false, timedOut: true, error: 'no time left in the grace period' };
+  // No attempt at all: the stop's deadline left none, which is a cut, not a timeout.
+  let result: AttemptResult = { ok: false, timedOut: true, cut: true, error: 'no time left in the grace period' };
   let attempts = 0;
   while (attempts <= task.retries && left() > 0 && !cut?.aborted) {
     attempts++;
@@ -31,10 +32,14 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports, cut);
     else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports, cut);
     else result = await runBuiltin(task, env, limit, attempts, ports, cut);
+    // An attempt whose limit the deadline shortened and that ran to it was cut, not timed out (a sleep included).
+    if (limit < task.timeoutMs && (result.timedOut || task.kind === 'sleep') && !result.cut) result = { ...result, ok: false, timedOut: true, cut: true };
     if (result.ok || attempts > task.retries || cut?.aborted) break;
     const delay = Math.min(task.retryDelayMs, left());
     logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });
     if (delay > 0) await pause(delay, cut, ports);
+    // A retry the cut or the deadline took away: the task ends cut, whatever the last attempt said.
+    if (cut?.aborted || (attempts <= task.retries && left() <= 0)) result = { ...result, cut: true };
   }
   const done: TaskResult = { task: task.name, ...result, attempts, durationMs: Math.round(clock.now() - started) };
   logger.log({ event: 'hook.end', phase: task.phase, ...done });
