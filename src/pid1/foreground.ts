@@ -81,7 +81,9 @@ export function bindForeground(koffi: Koffi, lib: Lib): ForegroundLibc {
         setSigMask(attr, none);
         const pid = [0];
         const envp = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), null];
-        const err = spawn(pid, path, actions, attr, [...argv, null], envp) as number;
+        let err = spawn(pid, path, actions, attr, [...argv, null], envp) as number;
+        // A script without #!: as execvp (and so Node's spawn) does, run it with /bin/sh.
+        if (errnoName(err) === 'ENOEXEC') err = spawn(pid, '/bin/sh', actions, attr, ['/bin/sh', path, ...argv.slice(1), null], envp) as number;
         if (err !== 0) throw new SpawnError(argv[0]!, errnoName(err));
         return pid[0]!;
       } finally {

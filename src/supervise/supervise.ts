@@ -77,9 +77,12 @@ async function runUntilStopped(run: Run): Promise<Stopped> {
     return { reason, mainPid: main.pid, main: main.status() };
   } catch (err) {
     run.ports.logger.log({ event: 'internal.error', error: errorText(err), during: 'lifecycle' });
+    const endedByItself = main?.status() !== undefined;
     // Main's status is part of the contract: stop it as everything else, and wait until it is reaped.
     if (main && !main.status()) await emergencyStop(run, main);
-    return { reason: main ? 'signal' : 'start-failed', mainPid: main?.pid, main: main?.status() };
+    // A main that had ended by itself before the error ended by 'exit'; the emergency stop is no stop signal.
+    const reason = !main ? 'start-failed' : !run.life.stopRequested() && endedByItself ? 'exit' : 'signal';
+    return { reason, mainPid: main?.pid, main: main?.status() };
   }
 }
 

@@ -1,4 +1,5 @@
 // The exit-status contract (issue 2, lifecycle step 6), one row per case, against the built CLI.
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
@@ -153,6 +154,22 @@ describe('exit status', () => {
       }
       expect(hv.stderr).not.toMatch(/^\s+at /m);
       row.check?.(events);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('a main that is a script without #!', () => {
+  it('runs with /bin/sh, as execvp runs it, and its status passes through', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const script = writeFile(dir, 'no-shebang', 'echo "ran by $0"\nexit 5\n');
+      chmodSync(script, 0o755);
+      const hv = startHookvisor(['--', script]);
+      expect(await hv.exited).toEqual({ code: 5, signal: null });
+      expect(hv.stdout).toBe(`ran by ${script}\n`);
+      expect(eventsNamed(hv.events(), 'main.spawn-error')).toEqual([]);
     } finally {
       cleanup();
     }

@@ -66,6 +66,19 @@ describe('supervise', () => {
     expect(processes.calls).toEqual(['task pre-start [preStart]', 'main daemon', 'task pre-stop [preStop]', 'kill everything SIGTERM', 'kill 100 SIGTERM', 'task post-stop [postStop]']);
   });
 
+  it('after an internal error once main had ended by itself, the stop reason stays exit: no stop signal came', async () => {
+    const { ports, processes, logger } = fakePorts();
+    processes.leftovers = () => {
+      throw new Error('injected bug');
+    };
+    const running = supervise(plan({ postStop: [task('post-stop')] }), ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    processes.exitMain({ exitCode: 3 });
+    expect(await running).toBe(3);
+    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'internal.error', during: 'lifecycle' }));
+    expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 3, reason: 'exit' });
+  });
+
   it('escalates to SIGKILL when main ignores the forwarded signal', async () => {
     const { ports, emitter, processes, logger } = fakePorts();
     processes.mainDiesOn = ['SIGKILL'];
