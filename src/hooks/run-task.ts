@@ -1,7 +1,8 @@
 import { overrunMs } from '../limits/timing.js';
 import { fillHttp } from '../plan/plan-http.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
-import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
+import { NEVER, waitUntil } from '../process/wait.js';
+import type { AttemptResult, TaskPorts } from './attempt.js';
 import { runBuiltin } from './run-builtin.js';
 import { runCommand } from './run-command.js';
 
@@ -48,11 +49,7 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
 
 /** A retry delay that a cut ends early. */
 async function pause(ms: number, cut: AbortSignal | undefined, ports: TaskPorts): Promise<void> {
-  const timer = ports.clock.delay(ms);
-  const cutOff = whenAborted(cut);
-  await Promise.race([timer.promise, cutOff.promise]);
-  timer.cancel();
-  cutOff.dispose();
+  await waitUntil(ports.clock, ports.clock.now() + ms, cut ?? NEVER);
 }
 
 function describe(r: AttemptResult): string {

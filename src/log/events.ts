@@ -112,8 +112,8 @@ export function describe(e: LogEvent): string {
     case 'stop.sweep': return `before postStop: sending ${e.signal} to everything still running (${e.count} named)`;
     case 'signal.denied': return `not allowed to send ${e.signal} to ${e.target} (EPERM); going on without it`;
     case 'proc.foreign': return `/proc is not this PID namespace's (/proc/self is ${e.procSelf || 'missing'}): only hookvisor's own descendants are followed through it, named in this namespace${e.pid1 ? '; the stop signals everything at once (kill -1)' : ''}`;
-    case 'stop.straggler': return `left behind by main: pid ${e.pid} (${e.command})`;
-    case 'stop.stragglers': return `${e.count} processes left behind by main (first ${e.named} named above)`;
+    case 'stop.straggler': return `still running: pid ${e.pid} (${e.command})`;
+    case 'stop.stragglers': return `${e.count} processes still running (first ${e.named} named above)`;
     case 'stop.stuck': return `processes still present ${e.waitedMs}ms after SIGKILL; running postStop anyway`;
     case 'pid1.ready': return e.mode === 'pid1' ? `PID 1: reaping orphans (${e.libc})` : `not PID 1: became child subreaper, reaping orphans (${e.libc})`;
     case 'pid1.degraded': return `${e.error}: ${e.lost}. ${e.advice}`;

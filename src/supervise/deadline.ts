@@ -98,20 +98,3 @@ export class StopDeadline {
     this.grace.dispose();
   }
 }
-
-/** Resolves 'time' at clock time `at` (never when undefined), 'cut' when `cut` aborts first. */
-export function waitUntil(clock: Clock, at: number | undefined, cut: AbortSignal): Promise<'time' | 'cut'> {
-  if (cut.aborted) return Promise.resolve('cut');
-  return new Promise((resolve) => {
-    const timer = at === undefined ? undefined : clock.delay(Math.max(0, at - clock.now()));
-    const onCut = () => {
-      timer?.cancel();
-      resolve('cut');
-    };
-    cut.addEventListener('abort', onCut, { once: true });
-    void timer?.promise.then(() => {
-      cut.removeEventListener('abort', onCut);
-      resolve('time');
-    });
-  });
-}

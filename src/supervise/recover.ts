@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/types.js';
 import type { StatePort } from '../state/ports.js';
-import { waitUntil } from './deadline.js';
+import { waitUntil } from '../process/wait.js';
 import type { SupervisorPorts } from './ports.js';
 import { runPostStop } from './stop.js';
 

@@ -1,11 +1,11 @@
 import type { SignalName } from '../signals/names.js';
 import { TASK_KILL_WAIT_MS } from '../limits/timing.js';
+import { NEVER } from '../process/wait.js';
 import type { StopDeadline } from './deadline.js';
 import type { SupervisorPorts } from './ports.js';
 import type { Sender } from './send.js';
 import { pollUntil, reportStragglers } from './terminate.js';
 
-const NEVER = new AbortController().signal;
 
 /**
  * The last step before postStop, on every path: nothing hookvisor started may still run. What the stop
@@ -21,6 +21,8 @@ export async function clearEverything(signal: SignalName, deadline: StopDeadline
   if (!deadline.cut.aborted) {
     logger.log({ event: 'stop.sweep', signal, count: first.named.length });
     send.everything(signal);
+    // A stopped process (SIGSTOP, SIGTSTP) acts on nothing until it is continued.
+    send.everything('SIGCONT');
     if ((await pollUntil(gone, undefined, deadline.cut, ports)) === 'gone') return true;
   }
   logger.log({ event: 'stop.sweep', signal: 'SIGKILL', count: processes.everything().named.length });

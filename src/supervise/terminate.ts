@@ -1,6 +1,7 @@
 import type { ProcessInfo } from '../process/ports.js';
 import type { SignalName } from '../signals/names.js';
-import { waitUntil, type StopDeadline } from './deadline.js';
+import { NEVER, waitUntil } from '../process/wait.js';
+import type { StopDeadline } from './deadline.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import type { Sender } from './send.js';
@@ -16,7 +17,6 @@ export interface EscalationStep {
 /** First leftover poll after main's exit; doubles up to POLL_MAX_MS while processes remain. */
 const POLL_MIN_MS = 10;
 const POLL_MAX_MS = 200;
-const NEVER = new AbortController().signal;
 
 /**
  * Sends each step's signal at its time from `start` (clock time) until main and everything it left are gone; when the deadline's
@@ -66,8 +66,12 @@ function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts
   report();
   const left = ports.processes.leftovers(main.pid);
   // Only while one of our own leftovers still holds main's pgid is the group signalled: then the id is still main's.
-  if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) send.kill(main.pid, step.signal, true);
-  for (const p of left) if (p.pgrp !== main.pid) send.kill(p.pid, step.signal, false);
+  const signals: SignalName[] = step.signal === 'SIGKILL' ? ['SIGKILL'] : [step.signal, 'SIGCONT'];
+  for (const signal of signals) {
+    // A stopped leftover (SIGSTOP, SIGTSTP) acts on the signal only once it is continued.
+    if (!groupAlreadyHasIt && left.some((p) => p.pgrp === main.pid)) send.kill(main.pid, signal, true);
+    for (const p of left) if (p.pgrp !== main.pid) send.kill(p.pid, signal, false);
+  }
 }
 
 /** Stragglers named one by one, up to this many; the rest are counted. */
