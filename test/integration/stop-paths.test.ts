@@ -138,7 +138,7 @@ describe('every stop path ends with nothing left before postStop', () => {
   it('a leftover that is stopped (SIGSTOP) is continued, so it acts on the stop signal instead of waiting for SIGKILL', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 3s }\n`);
-      const leftover = `trap 'echo "leftover got TERM" >> "$MARK"; exit 0' TERM; kill -STOP $$; while :; do sleep 0.05; done`;
+      const leftover = `trap "echo leftover got TERM >> \\"$MARK\\"; exit 0" TERM; kill -STOP $$; while :; do sleep 0.05; done`;
       // Main waits until its leftover (a session of its own) has stopped itself, then exits.
       const main = `setsid bash -c '${leftover}' & p=$!; until grep -q '^State:.*T' /proc/$p/status; do sleep 0.01; done; exit 0`;
       const hv = startHookvisor(['--hooks', hooks, '--', 'bash', '-c', main], { env: { MARK: mark } });
