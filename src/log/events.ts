@@ -18,6 +18,7 @@ export type LogEvent =
   | { event: 'signal.received'; signal: string }
   | { event: 'signal.forward'; signal: string; pid: number; group: boolean }
   | { event: 'signal.ignored'; signal: string; why: string }
+  | { event: 'signal.not-stop'; signal: string; stopSignals: string[] }
   | { event: 'stop.start'; signal: string; phase?: string }
   | { event: 'stop.deadline'; cause: 'signal' | 'exit' | 'start-failed' | 'preStop'; killInMs: number }
   | { event: 'stop.escalate'; signal: string; afterMs: number; pid: number; to?: 'main' | 'leftovers' }
@@ -57,6 +58,7 @@ export function levelOf(e: LogEvent): Level {
     case 'stop.deadline':
       return 'debug';
     case 'signal.ignored':
+    case 'signal.not-stop':
     case 'hook.retry':
     case 'stop.escalate':
     case 'stop.sweep':
@@ -106,6 +108,7 @@ export function describe(e: LogEvent): string {
     case 'signal.received': return `received ${e.signal}`;
     case 'signal.forward': return `forwarded ${e.signal} to ${e.group ? 'process group' : 'pid'} ${e.pid}`;
     case 'signal.ignored': return `ignored ${e.signal}: ${e.why}`;
+    case 'signal.not-stop': return `${e.signal} is not a stop signal (stop.signals: ${e.stopSignals.join(', ')}): forwarded to main as it is, with no preStop, though by default it ends main. If it is meant to stop the container (a STOPSIGNAL inherited from a base image, such as nginx's SIGQUIT), add it to stop.signals, or set STOPSIGNAL SIGTERM in the Dockerfile`;
     case 'stop.start': return `stopping on ${e.signal}${e.phase && e.phase !== 'running' ? ` (during ${e.phase})` : ''}`;
     case 'stop.deadline': return `SIGKILL to whatever is left in ${e.killInMs}ms (${e.cause === 'signal' ? 'the stop signal started the clock' : e.cause === 'preStop' ? 'preStop is over: the wait for main' : e.cause === 'exit' ? 'main exited: the wait for what it left' : 'main never started: the wait for what preStart left'})`;
     case 'stop.escalate': return `still running after ${e.afterMs}ms: sending ${e.signal} to ${e.to === 'leftovers' ? `what main (pid ${e.pid}) left` : e.pid}`;
