@@ -3,11 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, runHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { killLeftovers, ROOT, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
+afterEach(killLeftovers);
 
 const hooksFiles = ['hooks.example.yaml', ...readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml'))).map((d) => `examples/${d}/hooks.yaml`)];
 
@@ -43,6 +44,24 @@ describe('examples', () => {
     expect(r.stdout).toContain('state     /var/lib/hookvisor/osd-3');
     expect(r.stdout).toContain("postStop's 4 task(s) with when always, failure or recovery run");
   });
+});
+
+describe('hooks.example.yaml run for real', () => {
+  it('the volume\'s lock records main\'s pid while main runs, and is released after the stop', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const hv = startHookvisor(['--hooks', 'hooks.example.yaml'], { env: { TMPDIR: dir } });
+      await hv.waitForEvent((e) => e.event === 'hook.end' && e.phase === 'postStart' && e.task === 'announce');
+      await hv.waitFor('demo-daemon: READY');
+      const main = hv.events().find((e) => e.event === 'main.start')!;
+      expect(readFileSync(join(dir, 'hookvisor-demo/lock'), 'utf8')).toBe(`in use by pid ${main.pid}\n`);
+      hv.signal('SIGTERM');
+      expect((await hv.exited).code).toBe(0);
+      expect(existsSync(join(dir, 'hookvisor-demo/lock'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  }, 20_000);
 });
 
 describe.skipIf(NO_UNSHARE)('node-app: the shell-form failure next to the hookvisor fix', () => {
