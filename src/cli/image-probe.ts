@@ -1,4 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { parsePasswd } from '../process/users.js';
 import type { ImageProbe } from '../plan/image-check.js';
 
 /** The filesystem dry-run runs in, as the image checks see it. */
@@ -8,6 +9,13 @@ export function realImageProbe(): ImageProbe {
       try {
         accessSync(path, constants.X_OK);
         return statSync(path).isFile();
+      } catch {
+        return false;
+      }
+    },
+    hasUid: (uid) => {
+      try {
+        return parsePasswd(readFileSync('/etc/passwd', 'utf8')).some((p) => p.uid === uid);
       } catch {
         return false;
       }

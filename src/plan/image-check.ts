@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { KeyPath } from '../config/yaml-source.js';
-import { PHASES, type Plan, type PlannedTask } from './types.js';
+import { isCommandTask, PHASES, type Plan, type PlannedTask, type PlannedUser } from './types.js';
 
 /** What dry-run may ask of the filesystem it runs in: the image's, when run inside it. */
 export interface ImageProbe {
@@ -8,6 +8,8 @@ export interface ImageProbe {
   executable(path: string): boolean;
   /** True when `path` is a directory. A relative path is hookvisor's working directory's, as at run time. */
   directory(path: string): boolean;
+  /** True when /etc/passwd has a line for `uid`. */
+  hasUid(uid: number): boolean;
 }
 
 /** Something the image seems to lack, at its place in the hooks file (undefined: the command line). */
@@ -28,6 +30,10 @@ const BUILTIN_PROGRAMS: Partial<Record<PlannedTask['kind'], string>> = { unmount
 export function checkImage(plan: Plan, probe: ImageProbe): ImageWarning[] {
   const warnings: ImageWarning[] = [];
   const mainPath = plan.env.PATH ?? DEFAULT_PATH;
+  // A name not in /etc/passwd is already a config error; a bare uid is allowed, as docker run --user allows it.
+  const unknownUid = (user: PlannedUser | undefined, path: KeyPath | undefined) => {
+    if (user && !probe.hasUid(user.uid)) warnings.push({ path, message: `user ${user.spec}: uid ${user.uid} is not in this image's /etc/passwd (it runs with gid ${user.gid} and no HOME of its own)` });
+  };
   const need = (program: string | undefined, env: Record<string, string>, cwd: string | undefined, path: KeyPath | undefined, why: string) => {
     // A program named by a variable filled in at run time cannot be looked for now.
     if (program === undefined || program.includes('$')) return;
@@ -43,10 +49,12 @@ export function checkImage(plan: Plan, probe: ImageProbe): ImageWarning[] {
   ];
   for (const [task, path] of tasks) {
     const env = { ...plan.env, ...task.env };
+    if (isCommandTask(task)) unknownUid(task.user, [...path, 'user']);
     if (task.kind === 'shell') need(task.argv[0], env, undefined, path, 'shell (runs /bin/sh -c)');
     else if (task.kind === 'run') need(task.argv[0], env, task.cwd, path, 'run');
     else need(BUILTIN_PROGRAMS[task.kind], env, undefined, path, `${task.kind} (runs ${BUILTIN_PROGRAMS[task.kind]})`);
   }
+  if (plan.main) unknownUid(plan.main.user, ['main', 'user']);
   if (plan.main) need(plan.main.argv[0], plan.env, undefined, plan.main.from === 'hooks file' ? ['main', 'command'] : undefined, 'main');
   // The state directory is made with its parents, but outside a volume it dies with the container; the report's is not made.
   const dirOf = (file: string | undefined, key: string, what: string, its: string) => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { checkImage, type ImageProbe } from '../../../src/plan/image-check.js';
+import { resolveUser } from '../../../src/process/users.js';
 
 /** An image with these executables and directories, nothing else. */
-const image = (files: string[], dirs: string[] = ['/']): ImageProbe => ({ executable: (p) => files.includes(p), directory: (p) => dirs.includes(p) });
+const image = (files: string[], dirs: string[] = ['/'], uids: number[] = [0]): ImageProbe => ({ executable: (p) => files.includes(p), directory: (p) => dirs.includes(p), hasUid: (u) => uids.includes(u) });
 const plan = (config: object, argv: string[] = []) => buildPlan(configSchema.parse({ version: 1, ...config }), argv, { PATH: '/usr/bin:/bin' });
 
 describe('checkImage: what dry-run can tell the image lacks', () => {
@@ -46,5 +47,15 @@ describe('checkImage: what dry-run can tell the image lacks', () => {
     expect(found[0]!.message).toContain('its parent directory /var/lib/hookvisor is not in this image');
     expect(found[1]!.message).toContain('its directory /var/log/hv is not in this image');
     expect(checkImage(p, image(['/bin/true'], ['/var/lib/hookvisor', '/var/log/hv']))).toEqual([]);
+  });
+
+  it('warns about a bare uid this image\'s /etc/passwd does not know (a name it does not know is a config error)', () => {
+    const passwd = { passwd: 'app:x:1000:1000::/home/app:/bin/sh\n', group: '' };
+    const config = { main: { user: '1234' }, hooks: { postStop: [{ run: ['/bin/true'], user: 'app' }, { run: ['/bin/true'], user: '4321:4321' }] } };
+    const p = buildPlan(configSchema.parse({ version: 1, ...config }), ['/bin/true'], {}, { resolveUser: (spec) => resolveUser(spec, passwd) });
+    expect(checkImage(p, image(['/bin/true'], ['/'], [1000]))).toEqual([
+      { path: ['hooks', 'postStop', 1, 'user'], message: "user 4321:4321: uid 4321 is not in this image's /etc/passwd (it runs with gid 4321 and no HOME of its own)" },
+      { path: ['main', 'user'], message: "user 1234: uid 1234 is not in this image's /etc/passwd (it runs with gid 0 and no HOME of its own)" },
+    ]);
   });
 });
