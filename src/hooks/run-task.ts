@@ -25,9 +25,10 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   const left = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - clock.now() - overrunMs(task.kind));
   let result: AttemptResult = { ok: false, timedOut: true, error: 'no time left in the grace period' };
   let attempts = 0;
+  let limit: number | undefined;
   while (attempts <= task.retries && left() > 0 && !cut?.aborted) {
     attempts++;
-    const limit = Math.min(task.timeoutMs, left());
+    limit = Math.min(task.timeoutMs, left());
     if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports, cut);
     else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports, cut);
     else result = await runBuiltin(task, env, limit, attempts, ports, cut);
@@ -37,7 +38,8 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     if (delay > 0) await pause(delay, cut, ports);
   }
   const done: TaskResult = { task: task.name, ...result, attempts, durationMs: Math.round(clock.now() - started) };
-  logger.log({ event: 'hook.end', phase: task.phase, ...done });
+  // The limit the last attempt ran into, so a timeout says which (the task's, or what the grace period left).
+  logger.log({ event: 'hook.end', phase: task.phase, ...done, ...(done.timedOut && !done.cut && limit !== undefined ? { limitMs: Math.round(limit) } : {}) });
   return done;
 }
 

@@ -11,7 +11,7 @@ export type LogEvent =
   | { event: 'hook.start'; phase: Phase; task: string; pid?: number; attempt: number }
   | { event: 'hook.retry'; phase: Phase; task: string; attempt: number; delayMs: number; error: string }
   | { event: 'hook.output'; phase: Phase; task: string; stream: 'stdout' | 'stderr'; line: string }
-  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; cut?: boolean; error?: string; attempts: number; durationMs: number }
+  | { event: 'hook.end'; phase: Phase; task: string; ok: boolean; exitCode?: number; signal?: string; timedOut: boolean; limitMs?: number; cut?: boolean; error?: string; attempts: number; durationMs: number }
   | { event: 'hook.skip'; phase: Phase; task: string; why: string }
   | { event: 'main.start'; pid: number; command: string[] }
   | { event: 'main.spawn-error'; command: string[]; code: string; exitCode: number }
@@ -141,6 +141,10 @@ export function describe(e: LogEvent): string {
 function hookOutcome(e: Extract<LogEvent, { event: 'hook.end' }>): string {
   if (e.ok) return 'succeeded';
   if (e.cut) return 'cut by the stop deadline';
-  if (e.timedOut) return e.error === undefined ? `timed out${e.signal ? ` (ended by ${e.signal})` : ''}` : e.error.startsWith('timed out') ? e.error : `timed out: ${e.error}`;
+  if (e.timedOut) {
+    const limit = e.limitMs === undefined ? '' : ` after its ${d(e.limitMs)} limit`;
+    if (e.error === undefined) return `timed out${limit}${e.signal ? ` (ended by ${e.signal})` : ''}`;
+    return e.error.startsWith('timed out') ? `${e.error}${e.limitMs === undefined ? '' : ` (its ${d(e.limitMs)} limit)`}` : `timed out${limit}: ${e.error}`;
+  }
   return e.error ? `failed: ${e.error}` : `failed (${e.signal ?? `exit ${e.exitCode}`})`;
 }

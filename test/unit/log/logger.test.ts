@@ -35,11 +35,11 @@ describe('createLogger', () => {
   it('says in the pretty line why a task timed out', () => {
     const plain: string[] = [];
     const log = createLogger({ level: 'info', format: 'pretty', write: (l) => plain.push(l) });
-    log.log({ event: 'hook.end', phase: 'preStart', task: 'db', ok: false, timedOut: true, error: 'timed out waiting for db:5432 to be open (last check: ECONNREFUSED)', attempts: 1, durationMs: 5000.25 });
-    log.log({ event: 'hook.end', phase: 'postStop', task: 'sync', ok: false, timedOut: true, signal: 'SIGKILL', attempts: 1, durationMs: 1000 });
+    log.log({ event: 'hook.end', phase: 'preStart', task: 'db', ok: false, timedOut: true, error: 'timed out waiting for db:5432 to be open (last check: ECONNREFUSED)', limitMs: 5000, attempts: 1, durationMs: 5000.25 });
+    log.log({ event: 'hook.end', phase: 'postStop', task: 'sync', ok: false, timedOut: true, limitMs: 500, signal: 'SIGKILL', attempts: 1, durationMs: 1000 });
     log.log({ event: 'hook.end', phase: 'postStop', task: 'late', ok: false, timedOut: true, error: 'no time left in the grace period', attempts: 1, durationMs: 0 });
-    expect(plain[0]).toContain('preStart task "db" timed out waiting for db:5432 to be open (last check: ECONNREFUSED) in 5s');
-    expect(plain[1]).toContain('postStop task "sync" timed out (ended by SIGKILL) in 1s');
+    expect(plain[0]).toContain('preStart task "db" timed out waiting for db:5432 to be open (last check: ECONNREFUSED) (its 5s limit) in 5s');
+    expect(plain[1]).toContain('postStop task "sync" timed out after its 500ms limit (ended by SIGKILL) in 1s');
     expect(plain[2]).toContain('postStop task "late" timed out: no time left in the grace period in 0ms');
   });
 });
