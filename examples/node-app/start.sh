@@ -1,6 +1,6 @@
 #!/bin/sh
-# The broken way: a start script that runs the app as its child. As PID 1 this shell has no SIGTERM
-# handler, so the kernel drops `docker stop`'s SIGTERM; the app never hears it and is SIGKILLed after
-# the timeout, mid-request. (`exec node app.js` would help the app, but still run no cleanup.)
+# A start script that prepares, then execs the app: node replaces this shell, so main's status is the app's
+# own. The trap is the shell form (Dockerfile.broken): `/bin/sh -c ./start.sh` stays PID 1 with no SIGTERM
+# handler, the kernel drops `docker stop`'s SIGTERM, and the app is SIGKILLed after the timeout, mid-request.
 echo "start.sh: preparing"
-node "$(dirname "$0")/app.js"
+exec node "$(dirname "$0")/app.js"

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { hooksJsonSchema } from '../config/json-schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { trustCheck } from '../config/trust.js';
+import type { YamlSource } from '../config/yaml-source.js';
 import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
@@ -47,8 +48,8 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stdout(text);
       return 0;
     }
-    const plan = loadPlan(args, io);
-    return args.command === 'dry-run' ? dryRun(plan, args, io) : await run(plan, args, io, VERSION);
+    const { plan, source } = loadPlan(args, io);
+    return args.command === 'dry-run' ? dryRun(plan, args, io, source) : await run(plan, args, io, VERSION);
   } catch (err) {
     io.stderr(`${formatError(err)}\n`);
     return err instanceof ConfigError || err instanceof UsageError ? 2 : 1;
@@ -64,10 +65,11 @@ function infoText(command: CliArgs['command']): string | undefined {
 }
 
 /** The hooks file (judged first when root will run it), then the plan that dry-run prints and run executes. */
-function loadPlan(args: CliArgs, io: CliIo): Plan {
+function loadPlan(args: CliArgs, io: CliIo): { plan: Plan; source?: YamlSource } {
   // dry-run starts nothing, so only run insists on a hooks file that only root can change.
   const trust = args.command === 'run' && args.hooks !== undefined && io.uid === 0 && !args.allowInsecureHooks ? trustCheck(args.hooks, io.uid) : undefined;
   const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks, trust);
   const config = loaded?.config ?? configSchema.parse({});
-  return buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
+  const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
+  return { plan, source: loaded?.source };
 }

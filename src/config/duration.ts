@@ -35,11 +35,15 @@ function parse(input: string | number): number {
   return Math.round(total);
 }
 
-/** Short human text for a duration in ms: 500ms, 10s, 1.5s, 2m, 2m30s. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`;
-  const m = Math.floor(ms / 60_000);
-  const rest = ms - m * 60_000;
+/**
+ * The one place durations are written for people (logs, dry-run, task output): 500ms, 10s, 1.5s, 2m, 2m30s.
+ * Rounded to whole ms, or to `step` ms (100 for a measured wait: 4.1s, not 4.0123s).
+ */
+export function formatDuration(ms: number, step = 1): string {
+  const r = Math.max(0, Math.round(ms / step) * step);
+  if (r < 1000) return `${r}ms`;
+  if (r < 60_000) return `${Number((r / 1000).toFixed(3))}s`;
+  const m = Math.floor(r / 60_000);
+  const rest = r - m * 60_000;
   return rest === 0 ? `${m}m` : `${m}m${formatDuration(rest)}`;
 }

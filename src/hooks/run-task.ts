@@ -1,4 +1,4 @@
-import { overrunMs } from '../limits/timing.js';
+import { CUT_SLACK_MS, overrunMs } from '../limits/timing.js';
 import { fillHttp } from '../plan/plan-http.js';
 import { isCommandTask, type PlannedTask } from '../plan/types.js';
 import { NEVER, waitUntil } from '../process/wait.js';
@@ -27,14 +27,15 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
   // No attempt at all: the stop's deadline left none, which is a cut, not a timeout.
   let result: AttemptResult = { ok: false, timedOut: true, cut: true, error: 'no time left in the grace period' };
   let attempts = 0;
+  let limit: number | undefined;
   while (attempts <= task.retries && left() > 0 && !cut?.aborted) {
     attempts++;
-    const limit = Math.min(task.timeoutMs, left());
+    limit = Math.min(task.timeoutMs, left());
     if (isCommandTask(task)) result = await runCommand(task, env, runtime, limit, attempts, ports, cut);
     else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports, cut);
     else result = await runBuiltin(task, env, limit, attempts, ports, cut);
     // An attempt whose limit the deadline shortened and that ran to it was cut, not timed out (a sleep included).
-    if (limit < task.timeoutMs && (result.timedOut || task.kind === 'sleep') && !result.cut) result = { ...result, ok: false, timedOut: true, cut: true };
+    if (limit < task.timeoutMs - CUT_SLACK_MS && (result.timedOut || task.kind === 'sleep') && !result.cut) result = { ...result, ok: false, timedOut: true, cut: true };
     if (result.ok || attempts > task.retries || cut?.aborted) break;
     const delay = Math.min(task.retryDelayMs, left());
     logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });
@@ -43,7 +44,8 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     if (cut?.aborted || (attempts <= task.retries && left() <= 0)) result = { ...result, cut: true };
   }
   const done: TaskResult = { task: task.name, ...result, attempts, durationMs: Math.round(clock.now() - started) };
-  logger.log({ event: 'hook.end', phase: task.phase, ...done });
+  // The limit the last attempt ran into, so a timeout says which (the task's, or what the grace period left).
+  logger.log({ event: 'hook.end', phase: task.phase, ...done, ...(done.timedOut && !done.cut && limit !== undefined ? { limitMs: Math.round(limit) } : {}) });
   return done;
 }
 

@@ -23,3 +23,6 @@ const KILLS: ReadonlySet<string> = new Set(['run', 'shell', 'unmount', 'cryptClo
 
 /** How far past its timeout one attempt of this kind can go. */
 export const overrunMs = (kind: string) => (KILLS.has(kind) ? ATTEMPT_OVERRUN_MS : 0);
+
+/** A deadline that shortens an attempt by less than this (the milliseconds the stop took to get there) is no cut. */
+export const CUT_SLACK_MS = 50;

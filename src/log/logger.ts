@@ -22,9 +22,15 @@ export function createLogger(opts: LoggerOptions): Logger {
   const color = opts.color ?? false;
   const destination = { write: opts.format === 'pretty' ? (line: string) => write(prettyLine(line, color)) : write };
   const logger = pino({ level: opts.level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
-  const log = (event: LogEvent) => void logger[levelOf(event)](event, describe(event));
+  const log = (event: LogEvent) => void logger[levelOf(event)](wholeNumbers(event), describe(event));
   if (!opts.write) stderrSink().onDrained = (dropped) => log({ event: 'log.dropped', dropped });
   return { log };
+}
+
+/** A measured time (clock differences are fractional) is logged in whole ms: no 599.7895480000002 in a log line. */
+export function wholeNumbers(event: LogEvent): LogEvent {
+  if (!Object.values(event).some((v) => typeof v === 'number' && !Number.isInteger(v))) return event;
+  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k, typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : v])) as LogEvent;
 }
 
 /** A logger that keeps events in memory, for tests. */

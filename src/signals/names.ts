@@ -16,6 +16,14 @@ export const RELAYED_SIGNALS: readonly SignalName[] = [
   'SIGALRM', 'SIGTSTP', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGURG', 'SIGIO', 'SIGPWR',
 ].filter((s) => s in constants.signals) as SignalName[];
 
+/** Signals whose default action does not end a process: it ignores them (SIGCHLD, SIGWINCH, SIGURG), continues or stops. */
+const HARMLESS_BY_DEFAULT: readonly string[] = ['SIGCHLD', 'SIGWINCH', 'SIGURG', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGSTOP'];
+
+/** True when a process that neither handles nor ignores the signal would end on it (SIGQUIT, SIGUSR1, SIGHUP...). */
+export function endsByDefault(signal: SignalName): boolean {
+  return !HARMLESS_BY_DEFAULT.includes(signal);
+}
+
 /** glibc's SIGRTMIN as programs see it (the kernel's 32 and 33 are glibc's own); names follow it, as bash's `kill -l` does. */
 const RTMIN = 34;
 /** The highest signal number on Linux. */

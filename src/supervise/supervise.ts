@@ -1,6 +1,7 @@
 import { SpawnError } from '../errors/errors.js';
 import { runPhase, type PhaseResult } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
+import type { SignalName } from '../signals/names.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import { Lifecycle } from './lifecycle.js';
 import { startMain, type WatchedMain } from './main-process.js';
@@ -30,7 +31,7 @@ export async function supervise(plan: Plan, ports: SupervisorPorts): Promise<num
   if (!plan.main) throw new Error('supervise() needs a plan with a main command');
   const life = new Lifecycle(plan, ports);
   const send = sender(ports.processes, ports.logger);
-  const router = routeSignals(plan.stop, life, ports, send);
+  const router = routeSignals(plan.stop, life, ports, send, Object.keys(plan.on) as SignalName[]);
   const run: Run = { plan, ports, life, router, send };
   try {
     const hold = await holdStateDir(run);

@@ -62,14 +62,19 @@ describe.skipIf(NO_PODMAN)('examples/nginx against Debian\'s nginx', () => {
     expect(ev.find((e) => e.event === 'main.exit')).toMatchObject({ exitCode: 0 });
   }, 40_000);
 
-  // A hookvisor defect (issue 15, part 3): an image FROM the official nginx inherits STOPSIGNAL SIGQUIT;
-  // SIGQUIT is not in stop.signals, so hookvisor forwards it at once as an ordinary signal and the drain never runs.
-  it.fails('with the official image\'s inherited STOPSIGNAL SIGQUIT the drain still runs before nginx quits', async () => {
+  // An image FROM the official nginx inherits STOPSIGNAL SIGQUIT: the example lists SIGQUIT in stop.signals.
+  it('with the official image\'s inherited STOPSIGNAL SIGQUIT the drain still runs before nginx quits', async () => {
     const { dir, run } = nginxVolume();
     const c = startContainer({ rootfs: fs, hooks: exampleHooks('nginx'), command: [], dir, run: [...run, '--stop-signal', 'SIGQUIT'] });
     await c.waitFor(/start worker process/, 'stderr');
     await podman(['stop', '-t', '30', c.name]);
-    await c.exited;
-    expect(c.events().some((e) => e.event === 'hook.start' && e.phase === 'preStop')).toBe(true);
+    expect(await c.exited).toBe(0);
+    const ev = c.events();
+    expect(ev.find((e) => e.event === 'stop.start')).toMatchObject({ signal: 'SIGQUIT' });
+    const drained = ev.findIndex((e) => e.event === 'hook.end' && e.phase === 'preStop' && e.ok === true);
+    expect(drained).toBeGreaterThan(-1);
+    expect(ev.findIndex((e) => e.event === 'signal.forward' && e.signal === 'SIGQUIT')).toBeGreaterThan(drained);
+    expect(ev.find((e) => e.event === 'hookvisor.exit')).toMatchObject({ exitCode: 0, reason: 'signal' });
+    expect(ev.some((e) => e.event === 'signal.not-stop')).toBe(false);
   }, 40_000);
 });

@@ -66,7 +66,7 @@ export const realTimeClock: Clock = {
 /** Ports with a fake process table, an EventEmitter standing in for `process` signals, and a memory logger. */
 export function fakePorts() {
   const emitter = new EventEmitter();
-  const signals = installSignals(emitter as never, ['SIGTERM', 'SIGINT', 'SIGHUP']);
+  const signals = installSignals(emitter as never, ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGWINCH']);
   const processes = new FakeProcesses();
   const logger = memoryLogger();
   const ports: SupervisorPorts = { signals, processes, clock: realTimeClock, logger };

@@ -63,7 +63,10 @@ describe('hooks', () => {
         const marks = readMarks(mark);
         expect(marks.map((m) => m.replace(/\d+$/, 'N'))).toEqual(['hang started N', 'hang child N']);
         for (const m of marks) expect(await waitNotRunning(Number(m.split(' ').at(-1)))).toBe(true);
-        expect(eventsNamed(hv.events(), 'hook.end')[0]).toMatchObject({ timedOut: true, ok: false });
+        const end = eventsNamed(hv.events(), 'hook.end')[0]!;
+        expect(end).toMatchObject({ timedOut: true, ok: false, limitMs: 300 });
+        // The message (the pretty line) says what the task ran into.
+        expect(end.msg).toMatch(/^preStart task ".*" timed out after its 300ms limit \(ended by SIG(KILL|TERM)\) in \d+ms$/);
       }));
   });
 

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../config/duration.js';
 import { holders } from './mounts.js';
 import type { KindContext } from './types.js';
 
@@ -40,6 +41,6 @@ export function busyReporter(path: string, ctx: KindContext, now: () => number =
     if (t < next) return;
     next = t + BUSY_REPORT_MS;
     const held = holderText(path);
-    ctx.log(`still busy after ${Math.round((t - since) / 100) / 10}s: ${error}${held.length ? `; ${held.join('; ')}` : ''}`);
+    ctx.log(`still busy after ${formatDuration(t - since, 100)}: ${error}${held.length ? `; ${held.join('; ')}` : ''}`);
   };
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../config/duration.js';
 import { lstat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { awaited, reached } from '../../plan/describe.js';
@@ -18,7 +19,7 @@ export async function runWaitFor(spec: WaitForSpec, ctx: KindContext): Promise<K
     if (ctx.signal.aborted) break;
     last = seen;
     if (seen.state === spec.state) {
-      ctx.log(`${what} ${reached(spec.state)} after ${((performance.now() - started) / 1000).toFixed(1)}s`);
+      ctx.log(`${what} ${reached(spec.state)} after ${formatDuration(performance.now() - started, 100)}`);
       return { ok: true };
     }
     if (!(await delay(spec.intervalMs, ctx.signal))) break;
@@ -59,7 +60,7 @@ function probePort(host: string, port: number, timeoutMs: number, signal: AbortS
       socket.destroy();
     };
     const onAbort = () => done({ state: 'unknown', why: 'aborted' });
-    const timer = setTimeout(() => done({ state: 'unknown', why: `no answer within ${timeoutMs}ms` }), timeoutMs);
+    const timer = setTimeout(() => done({ state: 'unknown', why: `no answer within ${formatDuration(timeoutMs)}` }), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ state: 'open' }));
     socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? { state: 'closed' } : { state: 'unknown', why: err.code ?? err.message }));

@@ -43,4 +43,11 @@ describe('formatDuration', () => {
   ])('%d ms is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
+
+  it('rounds what it is given: a measured time never prints its float noise', () => {
+    expect(formatDuration(599.7895480000002)).toBe('600ms');
+    expect(formatDuration(4012.3, 100)).toBe('4s');
+    expect(formatDuration(4160, 100)).toBe('4.2s');
+    expect(formatDuration(60_999.6)).toBe('1m1s');
+  });
 });

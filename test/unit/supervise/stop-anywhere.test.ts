@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
+import { describe as describeEvent, levelOf } from '../../../src/log/events.js';
 import { memoryLogger } from '../../../src/log/logger.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { installSignals } from '../../../src/signals/source.js';
@@ -90,5 +91,34 @@ describe('a stop signal at every await point of the lifecycle', () => {
     expect(signalled.length).toBeGreaterThan(0);
     for (const at of postStopAt) expect(at - signalled[0]!).toBeLessThan(POST_STOP_BY_MS);
     expect(logger.events.filter((e) => e.event === 'internal.error')).toEqual([]);
+  });
+});
+
+describe('what the log says about a stop', () => {
+  const run = async (arrange: (k: FakeKernel, stop: () => void) => void) => {
+    const emitter = new EventEmitter();
+    const signals = installSignals(emitter as never, ['SIGTERM']);
+    const k = (kernel = new FakeKernel());
+    const logger = memoryLogger();
+    arrange(k, () => emitter.emit('SIGTERM'));
+    const code = await supervise(plan(), { signals, processes: k, clock: realTimeClock, logger, state: new FakeState([]) });
+    signals.dispose();
+    return { code, events: logger.events };
+  };
+
+  it('a stop signal during preStart is logged at info, with the phase it came in', async () => {
+    const { code, events } = await run((k, stop) => ((k.tasks.pre1 = SLOW), (k.onSpawn = (c) => c === 'pre1' && stop())));
+    expect(code).toBe(1);
+    const start = events.find((e) => e.event === 'stop.start')!;
+    expect(start).toEqual({ event: 'stop.start', signal: 'SIGTERM', phase: 'preStart' });
+    expect(levelOf(start)).toBe('info');
+    expect(describeEvent(start)).toBe('stopping on SIGTERM (during preStart)');
+  });
+
+  it('SIGKILL after main is gone goes to what it left, and says so rather than naming main\'s freed pid', async () => {
+    const { events } = await run((k, stop) => ((k.main = { diesOn: ['SIGTERM'], afterMs: 0, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop())));
+    const kill = events.find((e) => e.event === 'stop.escalate' && e.signal === 'SIGKILL')!;
+    expect(kill).toMatchObject({ to: 'leftovers' });
+    expect(describeEvent(kill)).toMatch(/^still running after \d+ms: sending SIGKILL to what main \(pid \d+\) left$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
+import { describe as describeEvent, levelOf } from '../../../src/log/events.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { supervise } from '../../../src/supervise/supervise.js';
 import { fakePorts, waitUntil } from '../../helpers/fakes.js';
@@ -100,5 +101,21 @@ describe('supervise', () => {
     processes.exitMain({ exitCode: 4 });
     expect(await running).toBe(4);
     expect(processes.calls).toEqual(['main daemon', 'kill -100 SIGHUP']);
+  });
+
+  it('warns once, naming the fix, about a forwarded signal that would end main and is not a stop signal', async () => {
+    const { ports, emitter, processes, logger } = fakePorts();
+    const withOn = buildPlan(configSchema.parse({ on: { SIGHUP: { tasks: [task('reload')] } } }), ['daemon'], {});
+    const running = supervise(withOn, ports);
+    await waitUntil(() => processes.calls.includes('main daemon'));
+    // SIGQUIT twice (one warning), SIGWINCH (harmless by default), SIGHUP (it has on: tasks): one warning in all.
+    for (const s of ['SIGQUIT', 'SIGQUIT', 'SIGWINCH', 'SIGHUP'] as const) emitter.emit(s);
+    await waitUntil(() => processes.calls.includes('kill -100 SIGHUP'));
+    processes.exitMain({ exitCode: 0 });
+    await running;
+    const warnings = logger.events.filter((e) => e.event === 'signal.not-stop');
+    expect(warnings).toEqual([{ event: 'signal.not-stop', signal: 'SIGQUIT', stopSignals: ['SIGTERM', 'SIGINT'] }]);
+    expect(describeEvent(warnings[0]!)).toMatch(/stop\.signals.*STOPSIGNAL SIGTERM/);
+    expect(levelOf(warnings[0]!)).toBe('warn');
   });
 });
