@@ -18,7 +18,7 @@ await build({
   outdir: out,
   // koffi carries a native binary per platform: it stays a package, copied below.
   external: ['koffi'],
-  define: { HOOKVISOR_VERSION: JSON.stringify(version) },
+  define: { HOOKVISOR_VERSION: JSON.stringify(version), HOOKVISOR_SEA: 'false' },
   // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __hvRequire } from 'node:module'; const require = __hvRequire(import.meta.url);" },
 });
