@@ -25,7 +25,8 @@ export async function buildSea({ out = SEA_PATH, node = process.execPath } = {})
   const [major, minor] = process.versions.node.split('.').map(Number);
   // Assets and the code cache in a SEA need Node >= 20.12.
   if (major < 20 || (major === 20 && minor < 12)) throw new Error(`a single executable needs Node >= 20.12, not ${process.version}`);
-  const work = join(ROOT, 'dist/sea');
+  // Beside `out`, so that two builds to different places never share their intermediate files.
+  const work = `${out}.build`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -56,6 +57,7 @@ export async function buildSea({ out = SEA_PATH, node = process.execPath } = {})
   chmodSync(out, 0o755);
   const { inject } = require('postject');
   await inject(out, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
+  rmSync(work, { recursive: true, force: true });
   return out;
 }
 
