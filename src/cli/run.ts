@@ -28,6 +28,9 @@ export async function run(plan: Plan, args: CliArgs, io: CliIo, version: string)
   if (hasTasks(plan)) loadTasksAfterMain(processes);
   try {
     const state = plan.stateDir === undefined ? undefined : fileState(plan.stateDir, process.pid, await loadFlock().catch(() => undefined));
+    // A signal that came while code was read synchronously (the bundle's CommonJS app, yaml, zod) waits in
+    // libuv's signal pipe: two immediates take the loop through one poll phase, so it is seen before main starts.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     const code = await supervise(plan, { signals: io.signals, processes, clock: realClock, logger, state, redact: plan.redact });
     if (recorder) writeReport(plan.reportPath!, recorder.report(), base, plan.redact);
     return code;
