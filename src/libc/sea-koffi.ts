@@ -35,10 +35,12 @@ export function seaKoffi(env: Record<string, string | undefined>, dlopen: (modul
       if (typeof HOOKVISOR_KOFFI_VERSION === 'string' && module.exports.version !== HOOKVISOR_KOFFI_VERSION) throw new Error(`koffi native ${module.exports.version}, expected ${HOOKVISOR_KOFFI_VERSION}`);
       return module.exports;
     } catch (err) {
-      errors.push(`${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const { code, message } = err as NodeJS.ErrnoException;
+      // An fs errno says it all (EROFS, EACCES); a failed dlopen says why in its message (noexec: "failed to map segment").
+      errors.push(`${dir}: ${code && code !== 'ERR_DLOPEN_FAILED' ? code : message}`);
     } finally {
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   }
-  throw new Error(`koffi's native part found no writable place it may run from (${errors.join('; ')})`);
+  throw new Error(`koffi's native part found no writable place it may run from (${errors.join('; ')}); give the container a tmpfs that allows exec, such as --tmpfs /tmp:exec`);
 }
