@@ -50,7 +50,8 @@ export class Lifecycle {
     this.signal = signal;
     this.logger.log({ event: 'stop.start', signal, phase: this.phase });
     this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running');
-    this.requested.abort();
+    // A reason of our own: abort() alone builds a DOMException with its stack, in the SIGTERM's path to main.
+    this.requested.abort(signal);
     this.resolveStop(signal);
   }
 
