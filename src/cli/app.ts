@@ -1,9 +1,6 @@
 import { createRequire } from 'node:module';
-import { hooksJsonSchema } from '../config/json-schema.js';
-import { loadConfigFile } from '../config/load.js';
-import { trustCheck } from '../config/trust.js';
+import { defaultConfig } from '../config/defaults.js';
 import type { YamlSource } from '../config/yaml-source.js';
-import { configSchema } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
 import { formatError } from '../errors/format.js';
 import type { Logger } from '../log/logger.js';
@@ -43,12 +40,12 @@ export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR
 export async function runCli(io: CliIo): Promise<number> {
   try {
     const args = parseArgs(io.args, io.env);
-    const text = infoText(args.command);
+    const text = await infoText(args.command);
     if (text !== undefined) {
       io.stdout(text);
       return 0;
     }
-    const { plan, source } = loadPlan(args, io);
+    const { plan, source } = await loadPlan(args, io);
     return args.command === 'dry-run' ? dryRun(plan, args, io, source) : await run(plan, args, io, VERSION);
   } catch (err) {
     io.stderr(`${formatError(err)}\n`);
@@ -57,19 +54,21 @@ export async function runCli(io: CliIo): Promise<number> {
 }
 
 /** What help, version and schema print; undefined for the commands that read a plan. */
-function infoText(command: CliArgs['command']): string | undefined {
+async function infoText(command: CliArgs['command']): Promise<string | undefined> {
   if (command === 'help') return HELP;
   if (command === 'version') return `hookvisor ${VERSION}\n`;
-  if (command === 'schema') return `${JSON.stringify(hooksJsonSchema(), null, 2)}\n`;
+  if (command === 'schema') return `${JSON.stringify((await import('../config/json-schema.js')).hooksJsonSchema(), null, 2)}\n`;
   return undefined;
 }
 
 /** The hooks file (judged first when root will run it), then the plan that dry-run prints and run executes. */
-function loadPlan(args: CliArgs, io: CliIo): { plan: Plan; source?: YamlSource } {
+async function loadPlan(args: CliArgs, io: CliIo): Promise<{ plan: Plan; source?: YamlSource }> {
+  // yaml and zod are loaded only to read a hooks file: a run without one starts main sooner.
+  if (args.hooks === undefined) return { plan: buildPlan(defaultConfig(), args.argv, io.env, { gracePeriodMs: args.gracePeriodMs, resolveUser }) };
+  const [{ loadConfigFile }, { trustCheck }] = await Promise.all([import('../config/load.js'), import('../config/trust.js')]);
   // dry-run starts nothing, so only run insists on a hooks file that only root can change.
-  const trust = args.command === 'run' && args.hooks !== undefined && io.uid === 0 && !args.allowInsecureHooks ? trustCheck(args.hooks, io.uid) : undefined;
-  const loaded = args.hooks === undefined ? undefined : loadConfigFile(args.hooks, trust);
-  const config = loaded?.config ?? configSchema.parse({});
-  const plan = buildPlan(config, args.argv, io.env, { hooksFile: args.hooks, source: loaded?.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
-  return { plan, source: loaded?.source };
+  const trust = args.command === 'run' && io.uid === 0 && !args.allowInsecureHooks ? trustCheck(args.hooks, io.uid) : undefined;
+  const loaded = loadConfigFile(args.hooks, trust);
+  const plan = buildPlan(loaded.config, args.argv, io.env, { hooksFile: args.hooks, source: loaded.source, gracePeriodMs: args.gracePeriodMs, resolveUser });
+  return { plan, source: loaded.source };
 }

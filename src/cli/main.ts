@@ -18,9 +18,6 @@ let writeStderr: (text: string) => void = (text) => void early.push(text);
 keepStdioUntouched(process, (text) => writeStderr(text));
 // Node >= 22.1 keeps compiled code on disk between starts; older Nodes lack the call.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-const rest = await import('./rest.js');
-writeStderr = rest.writeStderr;
-early.splice(0).forEach(writeStderr);
 type Logger = import('../log/logger.js').Logger;
 
 // An unexpected error must not end PID 1 before postStop: say what happened, in the run's log format once there is one, and keep supervising.
@@ -37,20 +34,27 @@ const report = (err: unknown) => {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-const code = await rest.runCli({
-  args: process.argv.slice(2),
-  env: process.env,
-  stdout: (text) => writeFd(1, text),
-  stderr: writeStderr,
-  signals,
-  childSignals,
-  stdinIsTTY: isatty(0),
-  uid: process.getuid?.() ?? -1,
-  color: isatty(2) && !process.env.NO_COLOR,
-  onLogger: (l) => (logger = l),
-});
-signals.dispose();
-childSignals.dispose();
-// The last lines, but a stalled reader cannot hold the exit: a quarter of a second at most.
-rest.flushStderr(250);
-process.exit(code);
+// No top-level await: the single executable runs this module as CommonJS (scripts/sea.mjs).
+async function start(): Promise<never> {
+  const rest = await import('./rest.js');
+  writeStderr = rest.writeStderr;
+  early.splice(0).forEach(writeStderr);
+  const code = await rest.runCli({
+    args: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => writeFd(1, text),
+    stderr: writeStderr,
+    signals,
+    childSignals,
+    stdinIsTTY: isatty(0),
+    uid: process.getuid?.() ?? -1,
+    color: isatty(2) && !process.env.NO_COLOR,
+    onLogger: (l) => (logger = l),
+  });
+  signals.dispose();
+  childSignals.dispose();
+  // The last lines, but a stalled reader cannot hold the exit: a quarter of a second at most.
+  rest.flushStderr(250);
+  process.exit(code);
+}
+void start();

@@ -3,7 +3,10 @@ import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { readHooksFile } from './read-file.js';
 import { configSchema, type Config } from './schema.js';
 import type { TrustCheck } from './trust.js';
-import { formatPath, parseYaml, type KeyPath, type YamlSource } from './yaml-source.js';
+import { positioned } from './key-path.js';
+import { parseYaml, type YamlSource } from './yaml-source.js';
+
+export { positioned };
 
 export { MAX_HOOKS_FILE_BYTES } from './read-file.js';
 
@@ -37,9 +40,4 @@ function toIssues(issue: z.core.$ZodIssue, source: YamlSource): ConfigIssue[] {
     return issue.keys.map((key) => positioned([...path, key], `unknown key "${key}"`, source, key));
   }
   return [positioned(path, issue.message, source)];
-}
-
-export function positioned(path: KeyPath, message: string, source: YamlSource, key?: string): ConfigIssue {
-  const pos = key === undefined ? source.locate(path) : source.locate(path.slice(0, -1), key);
-  return { path: formatPath(path), message, line: pos?.line, column: pos?.column };
 }

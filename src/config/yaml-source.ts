@@ -2,7 +2,9 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import type { ConfigIssue } from '../errors/errors.js';
 import { keepScalarText } from './scalar-text.js';
 
-export type KeyPath = readonly (string | number)[];
+import { formatPath, type KeyPath } from './key-path.js';
+
+export { formatPath, type KeyPath };
 
 /** A parsed YAML document that can say where any key path sits in the text. */
 export interface YamlSource {
@@ -15,9 +17,6 @@ export interface YamlSource {
 /** Largest alias expansion accepted; stops "billion laughs" documents. */
 const MAX_ALIAS_COUNT = 100;
 
-export function formatPath(path: KeyPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
 
 /** Parses YAML text; returns the source or the syntax issues with positions. */
 export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[] {

@@ -17,6 +17,7 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
   let child: TaskProcess;
   try {
+    await processes.tasksReady?.();
     child = processes.spawnTask(argv, env, task.cwd, task.user);
   } catch (err) {
     // A task that cannot even be set up is a failed task, not a reason to skip the rest of the phase.

@@ -14,6 +14,7 @@ export interface HelperResult {
  * its process group is SIGKILLed: a umount hung on a dead NFS server must not hold the stop.
  */
 export async function runHelper(argv: readonly string[], env: Record<string, string>, signal: AbortSignal, ports: TaskPorts): Promise<HelperResult> {
+  await ports.processes.tasksReady?.();
   if (signal.aborted) return { code: undefined, output: `${argv[0]}: no time left` };
   const child = ports.processes.spawnTask(argv, env);
   let output = '';

@@ -1,8 +1,8 @@
 import { isAbsolute } from 'node:path';
 import { expand, type Lookup } from '../config/expand.js';
-import { positioned } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { formatPath, type KeyPath, type YamlSource } from '../config/yaml-source.js';
+import { formatPath, positioned, type KeyPath } from '../config/key-path.js';
+import type { YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { KILL_WAIT_MS } from '../limits/timing.js';

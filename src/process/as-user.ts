@@ -1,8 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import type { ProcessUser } from './ports.js';
 
-/** The tiny entry that drops to the user and then execs the program, keeping its pid. */
-export const EXEC_AS = fileURLToPath(new URL('./exec-as.js', import.meta.url));
+/** Set by scripts/sea.mjs: true inside the single executable, which has no exec-as.js beside it. */
+declare const HOOKVISOR_SEA: boolean | undefined;
+const SEA = typeof HOOKVISOR_SEA === 'boolean' && HOOKVISOR_SEA;
+
+/** The single executable's first argument that makes it the exec-as step (src/cli/sea-main.ts); internal, not CLI. */
+export const EXEC_AS_FLAG = '__hookvisor-exec-as';
+
+/** The tiny entry that drops to the user and then execs the program, keeping its pid; computed on use, as CommonJS has no import.meta. */
+const execAsArgv = (): string[] => (SEA ? [process.execPath, EXEC_AS_FLAG] : [process.execPath, fileURLToPath(new URL('./exec-as.js', import.meta.url))]);
 
 /** The environment of a process run as `user`: HOME is the user's own (the plan leaves it out when the hooks file sets HOME). */
 export function userEnv(env: Record<string, string>, user: ProcessUser | undefined): Record<string, string> {
@@ -15,5 +22,5 @@ export function userEnv(env: Record<string, string>, user: ProcessUser | undefin
  */
 export function asUser(argv: readonly string[], user: ProcessUser | undefined): readonly string[] {
   if (!user) return argv;
-  return [process.execPath, EXEC_AS, String(user.uid), String(user.gid), user.groups.join(','), '--', ...argv];
+  return [...execAsArgv(), String(user.uid), String(user.gid), user.groups.join(','), '--', ...argv];
 }

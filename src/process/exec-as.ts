@@ -51,30 +51,29 @@ try {
 }
 if (!dropped()) fail(`cannot run ${program} as ${target}: the ids did not all change`, 126);
 
-let libc;
-try {
-  libc = await openLibc();
-} catch (err) {
-  fail(`cannot run ${program} as ${target}: koffi is needed to exec (${(err as Error).message})`, 126);
+// No top-level await: the single executable runs this module as CommonJS (scripts/sea.mjs).
+void openLibc().then(execProgram, (err: Error) => fail(`cannot run ${program} as ${target}: koffi is needed to exec (${err.message})`, 126));
+
+/** Hands 0-2 and default signal dispositions to the program, then becomes it. */
+function execProgram({ koffi, lib }: Awaited<ReturnType<typeof openLibc>>): void {
+  // fcntl is variadic; an int third argument is passed the same way on x86-64 and aarch64.
+  const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
+  const signal = lib.func('void *signal(int sig, void *handler)');
+  const execvp = lib.func('int execvp(const char *file, const char **argv)');
+  const F_SETFD = 2;
+  const FD_CLOEXEC = 1;
+  let open: number[] = [];
+  try {
+    open = readdirSync('/proc/self/fd').map(Number);
+  } catch {
+    // No /proc: nothing to list, but the program still needs 0-2.
+  }
+  // The program gets 0-2 (Node marks them close-on-exec) and no other descriptor of this process.
+  for (const fd of new Set([0, 1, 2, ...open])) fcntl(fd, F_SETFD, fd <= 2 ? 0 : FD_CLOEXEC);
+  // Ignored signals stay ignored across exec and Node ignores SIGPIPE; libuv resets 1-31 in the children
+  // it spawns, so do the same (SIG_DFL is null; SIGKILL and SIGSTOP cannot be changed).
+  for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) signal(sig, null);
+  execvp(program, [...argv, null]);
+  const errno = koffi.errno();
+  fail(`cannot execute ${program}: ${errnoName(errno)}`, errno === 2 || errno === 20 ? 127 : 126);
 }
-const { koffi, lib } = libc!;
-// fcntl is variadic; an int third argument is passed the same way on x86-64 and aarch64.
-const fcntl = lib.func('int fcntl(int fd, int cmd, int arg)');
-const signal = lib.func('void *signal(int sig, void *handler)');
-const execvp = lib.func('int execvp(const char *file, const char **argv)');
-const F_SETFD = 2;
-const FD_CLOEXEC = 1;
-let open: number[] = [];
-try {
-  open = readdirSync('/proc/self/fd').map(Number);
-} catch {
-  // No /proc: nothing to list, but the program still needs 0-2.
-}
-// The program gets 0-2 (Node marks them close-on-exec) and no other descriptor of this process.
-for (const fd of new Set([0, 1, 2, ...open])) fcntl(fd, F_SETFD, fd <= 2 ? 0 : FD_CLOEXEC);
-// Ignored signals stay ignored across exec and Node ignores SIGPIPE; libuv resets 1-31 in the children
-// it spawns, so do the same (SIG_DFL is null; SIGKILL and SIGSTOP cannot be changed).
-for (let sig = 1; sig < 32; sig++) if (sig !== 9 && sig !== 19) signal(sig, null);
-execvp(program, [...argv, null]);
-const errno = koffi.errno();
-fail(`cannot execute ${program}: ${errnoName(errno)}`, errno === 2 || errno === 20 ? 127 : 126);

@@ -54,6 +54,8 @@ export interface Census {
 export interface ProcessPort {
   /** Starts main in its own process group with the real stdio, as `user` when given. Throws SpawnError when it cannot run. */
   spawnMain(argv: readonly string[], env: Record<string, string>, user?: ProcessUser): Promise<RunningMain>;
+  /** Loads what spawnTask needs (the real port: execa), once; awaited before every task, so a run without tasks never loads it. */
+  tasksReady?(): Promise<void>;
   /** Starts a task in its own process group, stdin closed, stdout and stderr piped; as `user` when given. */
   spawnTask(argv: readonly string[], env: Record<string, string>, cwd?: string, user?: ProcessUser): TaskProcess;
   /** Sends a signal to a pid or a process group; never throws. */

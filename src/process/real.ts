@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
@@ -34,23 +34,32 @@ const census = censusOf(procView, process.pid, runningTasks);
 // cleanup: false keeps execa from adding its own signal handlers; all signals are ours.
 const COMMON = { detached: true, extendEnv: false, reject: false, cleanup: false, buffer: false } as const;
 
+// execa runs the tasks; it is loaded only when a run has tasks (tasksReady), not before main starts.
+let execa: typeof import('execa').execa | undefined;
+let loading: Promise<void> | undefined;
+
 export const realProcesses: ProcessPort = {
+  // Main's output is never captured, so node:child_process is all it needs (execa is for the tasks).
   async spawnMain(command, env, user) {
     const argv = asUser(command, user);
-    const sub = spawnOrShortage(() => execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), stdio: 'inherit' }));
-    if (typeof sub === 'string') throw new SpawnError(argv[0]!, sub);
+    const sub = spawn(argv[0]!, argv.slice(1), { detached: true, env: userEnv(env, user), stdio: 'inherit' });
+    const exited = new Promise<ExitStatus>((resolve) => sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined })));
     if (sub.pid === undefined) {
-      const result = await sub;
-      throw new SpawnError(argv[0]!, result.code ?? 'EUNKNOWN');
+      // ENOENT, EACCES, EMFILE...: Node reports them on the next tick as an 'error' with the errno code.
+      const code = await new Promise<string>((resolve) => sub.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'EUNKNOWN')));
+      throw new SpawnError(argv[0]!, code);
     }
     const reaped = own(sub);
-    const exited = sub.then((r): ExitStatus => ({ exitCode: r.exitCode, signal: r.signal as SignalName | undefined }));
     return { pid: sub.pid, exited, reaped } satisfies RunningMain;
   },
 
+  tasksReady: () => (loading ??= import('execa').then((m) => void (execa = m.execa))),
+
   spawnTask(command, env, cwd, user) {
+    if (!execa) throw new Error('internal: a task was started before the task runner was loaded (tasksReady)');
+    const execa_ = execa;
     const argv = asUser(command, user);
-    const sub = spawnOrShortage(() => execa(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' }));
+    const sub = spawnOrShortage(() => execa_(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' }));
     if (typeof sub === 'string') return { stdout: null, stderr: null, exited: Promise.resolve({ error: describeSpawnError(sub, argv[0]!, cwd) }) };
     const pid = sub.pid;
     own(sub, runningTasks);
@@ -98,8 +107,11 @@ function describeSpawnError(code: string, program: string, cwd?: string): string
   return `${program}: ${code}`;
 }
 
+const ORIGIN = process.hrtime.bigint();
+
 export const realClock: Clock = {
-  now: () => performance.now(),
+  // Not performance.now(): its first use loads perf_hooks, and that came in the middle of the first stop.
+  now: () => Number(process.hrtime.bigint() - ORIGIN) / 1e6,
   delay(ms) {
     let timer: NodeJS.Timeout | undefined;
     const promise = new Promise<void>((resolve) => {

@@ -19,7 +19,7 @@ class Alarm {
     this.at = at;
     this.timer?.cancel();
     this.timer = this.clock.delay(Math.max(0, at - this.clock.now()));
-    void this.timer.promise.then(() => this.controller.abort());
+    void this.timer.promise.then(() => this.controller.abort('deadline'));
     return true;
   }
 

@@ -53,7 +53,8 @@ export class Lifecycle {
     this.signal = signal;
     // The deadline and the abort first: a logger that throws must not leave a stop half begun.
     this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running', ageMs);
-    this.requested.abort();
+    // A reason of our own: abort() alone builds a DOMException with its stack, in the SIGTERM's path to main.
+    this.requested.abort(signal);
     this.resolveStop(signal);
     this.logger.log({ event: 'stop.start', signal, phase: this.phase });
   }

@@ -107,7 +107,7 @@ async function runAndStop(run: Run, main: WatchedMain): Promise<'signal' | 'exit
   router.forwardTo(main);
   const signalTasksDone = handleSignalTasks(plan, router, life, () => main.pid, ports);
   const mainEnded = new AbortController();
-  void main.exited.then(() => mainEnded.abort());
+  void main.exited.then(() => mainEnded.abort('main exited'));
   const postStart = runPhase(plan.tasks.postStart, ports, {
     baseEnv: plan.env,
     runtime: runtimeEnv('postStart', main.pid),

@@ -47,10 +47,12 @@ export interface StartOptions {
   stdin?: 'ignore' | 'pipe';
   /** hookvisor's stderr: a pipe read into `stderr` (default), or a descriptor of the test's (then `stderr` stays empty). */
   stderr?: number;
+  /** The command that is hookvisor: node and the bundle (default), or the single executable alone ([dist/hookvisor]). */
+  exe?: readonly string[];
 }
 
 export function startHookvisor(args: readonly string[], opts: StartOptions = {}): Hv {
-  const argv = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
+  const argv = [...(opts.prefix ?? []), ...(opts.exe ?? [process.execPath, CLI]), ...args];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, HOOKVISOR_HOOKS: undefined, HOOKVISOR_LOG_LEVEL: 'debug', ...opts.env } as NodeJS.ProcessEnv,

@@ -13,7 +13,7 @@ describe('npm package', () => {
       const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
       expect(tarball).toMatch(/^hookvisor-\d+\.\d+\.\d+\.tgz$/);
       const listing = execFileSync('tar', ['-tzf', join(dir, tarball!)], { encoding: 'utf8' }).split('\n');
-      expect(listing).toEqual(expect.arrayContaining(['package/dist/bundle/hookvisor.js', 'package/dist/bundle/hookvisor-app.js', 'package/dist/bundle/exec-as.js', 'package/package.json']));
+      expect(listing).toEqual(expect.arrayContaining(['package/dist/bundle/hookvisor.js', 'package/dist/bundle/hookvisor-app.js', 'package/dist/bundle/exec-as.js', 'package/dist/bundle/hookvisor-app.cjs', 'package/dist/bundle/code-cache.js', 'package/package.json']));
       expect(listing.some((f) => f.includes('node_modules') || f.startsWith('package/src/'))).toBe(false);
       const clean = join(dir, 'clean');
       mkdirSync(clean);
