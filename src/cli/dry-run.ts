@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { positioned } from '../config/load.js';
+import { formatPath, positioned } from '../config/key-path.js';
 import type { YamlSource } from '../config/yaml-source.js';
-import { formatPath } from '../config/yaml-source.js';
 import { realImageProbe } from './image-probe.js';
 import { checkImage, type ImageWarning } from '../plan/image-check.js';
 import { renderPlan } from '../plan/render.js';
