@@ -2,8 +2,8 @@ import type { Logger } from '../log/logger.js';
 import type { SignalSource } from '../signals/source.js';
 import type { RunningMain } from '../process/ports.js';
 import { errnoName } from '../libc/errno.js';
-import { resolveProgram } from './foreground.js';
-import { loadLibc } from './libc.js';
+import { loadLibc } from '../libc/libc.js';
+import { resolveProgram } from '../process/resolve-program.js';
 import { startReaper } from './reaper.js';
 
 export interface Pid1Options {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWaitStatus } from '../../../src/pid1/libc.js';
+import { decodeWaitStatus } from '../../../src/libc/libc.js';
 import { exitCodeOf } from '../../../src/supervise/exit-code.js';
 
 describe('exit status of a signal above 31', () => {
