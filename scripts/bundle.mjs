@@ -1,9 +1,10 @@
 // Bundles hookvisor into dist/bundle/: hookvisor.js (the bin), hookvisor-app.js (+ .cjs), code-cache.js and exec-as.js need only the node binary, plus
 // koffi (native, loaded lazily) copied beside them in dist/bundle/node_modules.
-import { build } from 'esbuild';
+
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 
 const out = 'dist/bundle';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -43,7 +44,10 @@ await build({
 const modules = join(out, 'node_modules');
 mkdirSync(join(modules, '@koromix'), { recursive: true });
 // Only its JavaScript and package.json: its C sources, vendored libraries and docs are not needed to run.
-const koffiFiles = (src) => { const rel = src.slice('node_modules/koffi'.length); return !/^[/\\](doc|vendor)([/\\]|$)/.test(rel) && (!/\.[a-z]+$/.test(rel) || /\.(c?js|json)$/.test(rel)); };
+const koffiFiles = (src) => {
+  const rel = src.slice('node_modules/koffi'.length);
+  return !/^[/\\](doc|vendor)([/\\]|$)/.test(rel) && (!/\.[a-z]+$/.test(rel) || /\.(c?js|json)$/.test(rel));
+};
 cpSync('node_modules/koffi', join(modules, 'koffi'), { recursive: true, filter: koffiFiles });
 if (existsSync('node_modules/@koromix')) {
   for (const name of readdirSync('node_modules/@koromix')) cpSync(join('node_modules/@koromix', name), join(modules, '@koromix', name), { recursive: true });

@@ -45,11 +45,19 @@ export async function buildSea({ out = SEA_PATH, node = process.execPath } = {})
     logLevel: 'warning',
     // koffi's JavaScript looks for its native file beside itself: the SEA loads the asset directly instead.
     external: ['koffi'],
-    define: { HOOKVISOR_VERSION: JSON.stringify(version), HOOKVISOR_SEA: 'true', HOOKVISOR_KOFFI_VERSION: JSON.stringify(koffiVersion), 'import.meta.url': 'undefined' },
+    define: {
+      HOOKVISOR_VERSION: JSON.stringify(version),
+      HOOKVISOR_SEA: 'true',
+      HOOKVISOR_KOFFI_VERSION: JSON.stringify(koffiVersion),
+      'import.meta.url': 'undefined',
+    },
   });
   const config = join(work, 'sea-config.json');
   const blob = join(work, 'hookvisor.blob');
-  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'koffi.node': koffiNative() } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'koffi.node': koffiNative() } }),
+  );
   execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   rmSync(out, { force: true });
   mkdirSync(dirname(out), { recursive: true });

@@ -14,8 +14,14 @@ const cycles = process.argv.includes('--cycles') ? opt('cycles') : 1000;
 const reloads = process.argv.includes('--reloads') ? opt('reloads') : 5000;
 const cli = fileURLToPath(new URL('../dist/bundle/hookvisor.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'hookvisor-soak-'));
-const loops = () => execFileSync('losetup', ['-a'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(work)).length;
-const mounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(work)).length;
+const loops = () =>
+  execFileSync('losetup', ['-a'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(work)).length;
+const mounts = () =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(work)).length;
 const fds = () => readdirSync('/proc/self/fd').length;
 
 writeFileSync(join(work, 'disk.img'), Buffer.alloc(1024 * 1024));
@@ -32,7 +38,26 @@ const before = { fds: fds(), loops: loops(), mounts: mounts() };
 let failed = 0;
 const started = performance.now();
 for (let i = 0; i < cycles; i++) {
-  const r = spawnSync('unshare', ['--pid', '--fork', '--mount', '--mount-proc', process.execPath, cli, '--log-level', 'error', '--hooks', join(work, 'hooks.yaml'), '--', 'sh', '-c', 'sleep 0.01 & exit 0'], { env: { ...process.env, W: work }, encoding: 'utf8' });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--pid',
+      '--fork',
+      '--mount',
+      '--mount-proc',
+      process.execPath,
+      cli,
+      '--log-level',
+      'error',
+      '--hooks',
+      join(work, 'hooks.yaml'),
+      '--',
+      'sh',
+      '-c',
+      'sleep 0.01 & exit 0',
+    ],
+    { env: { ...process.env, W: work }, encoding: 'utf8' },
+  );
   if (r.status !== 0) failed++, process.stderr.write(`cycle ${i}: exit ${r.status}: ${r.stderr}\n`);
 }
 const cycleMs = (performance.now() - started) / cycles;
@@ -40,7 +65,19 @@ const after = { fds: fds(), loops: loops(), mounts: mounts() };
 const leftover = spawnSync('pgrep', ['-f', work]).stdout.toString().trim();
 
 // The reload loop: main handles SIGHUP; hookvisor forwards every one; its RSS is sampled as it goes.
-const hv = spawn(process.execPath, [cli, '--log-level', 'error', '--', process.execPath, '-e', "process.on('SIGHUP',()=>{});process.on('SIGTERM',()=>process.exit(0));console.log('READY');setInterval(()=>{},1e9)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+const hv = spawn(
+  process.execPath,
+  [
+    cli,
+    '--log-level',
+    'error',
+    '--',
+    process.execPath,
+    '-e',
+    "process.on('SIGHUP',()=>{});process.on('SIGTERM',()=>process.exit(0));console.log('READY');setInterval(()=>{},1e9)",
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 await new Promise((resolve) => hv.stdout.once('data', resolve));
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${hv.pid}/status`, 'utf8'))[1]);
 const samples = [];

@@ -6,6 +6,6 @@ const STARTUP_CHANGING = /^(NODE_|HOOKVISOR_|UV_|OPENSSL_|SSL_CERT_|LD_|MALLOC_|
 export function benchEnv(from = process.env) {
   const env = {};
   const removed = [];
-  for (const [k, v] of Object.entries(from)) (STARTUP_CHANGING.test(k) ? removed.push(k) : (env[k] = v));
+  for (const [k, v] of Object.entries(from)) STARTUP_CHANGING.test(k) ? removed.push(k) : (env[k] = v);
   return { env, removed: removed.sort() };
 }

@@ -20,7 +20,12 @@ const which = (name) => {
  * install routes; `withArgs` puts options such as --hooks before the `--`) or 'c' (tini, dumb-init, catatonit).
  */
 export function systems() {
-  const hv = (name, prefix) => ({ name, kind: 'hookvisor', argv: [...prefix, '--log-level', 'error', '--'], withArgs: (extra) => [...prefix, '--log-level', 'error', ...extra, '--'] });
+  const hv = (name, prefix) => ({
+    name,
+    kind: 'hookvisor',
+    argv: [...prefix, '--log-level', 'error', '--'],
+    withArgs: (extra) => [...prefix, '--log-level', 'error', ...extra, '--'],
+  });
   const found = [
     { name: 'node supervisor', kind: 'floor', argv: [process.execPath, path('./min-supervisor.cjs'), '--'] },
     hv('hookvisor (one file)', [SEA]),

@@ -8,7 +8,7 @@ import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { resolveUser } from '../process/users.js';
 import type { SignalSource } from '../signals/source.js';
-import { parseArgs, type CliArgs } from './args.js';
+import { type CliArgs, parseArgs } from './args.js';
 import { dryRun } from './dry-run.js';
 import { HELP } from './help.js';
 import { run } from './run.js';
@@ -34,7 +34,8 @@ export interface CliIo {
 
 /** Set by the bundler; the tsc build reads package.json instead. */
 declare const HOOKVISOR_VERSION: string | undefined;
-export const VERSION: string = typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const VERSION: string =
+  typeof HOOKVISOR_VERSION === 'string' ? HOOKVISOR_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Runs one command line to its exit status. Errors become one readable message and exit 2, never a stack trace. */
 export async function runCli(io: CliIo): Promise<number> {

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { formatPath, positioned } from '../config/key-path.js';
 import type { YamlSource } from '../config/yaml-source.js';
-import { realImageProbe } from './image-probe.js';
 import { checkImage, type ImageWarning } from '../plan/image-check.js';
 import { renderPlan } from '../plan/render.js';
 import type { Plan } from '../plan/types.js';
 import { OWED_FILE, readOwed } from '../state/file.js';
 import type { CliIo } from './app.js';
 import type { CliArgs } from './args.js';
+import { realImageProbe } from './image-probe.js';
 
 /**
  * Prints the plan and its timeline, then what this filesystem (the image's, run inside it) seems to lack, as

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { parsePasswd } from '../process/users.js';
 import type { ImageProbe } from '../plan/image-check.js';
+import { parsePasswd } from '../process/users.js';
 
 /** The filesystem dry-run runs in, as the image checks see it. */
 export function realImageProbe(): ImageProbe {

@@ -18,7 +18,16 @@ try {
   // A dry-run with a hooks file compiles what every run needs (arguments, the plan) and what reading a hooks file does.
   const hooks = join(dir, 'hooks.yaml');
   writeFileSync(hooks, 'hooks:\n  preStop: [{ run: ["true"] }]\n  postStop: [{ run: ["true"] }]\n');
-  const io = { env: {}, stdout: () => {}, stderr: () => {}, signals: { subscribe: () => () => {} }, childSignals: { subscribe: () => () => {} }, stdinIsTTY: false, uid: -1, color: false };
+  const io = {
+    env: {},
+    stdout: () => {},
+    stderr: () => {},
+    signals: { subscribe: () => () => {} },
+    childSignals: { subscribe: () => () => {} },
+    stdinIsTTY: false,
+    uid: -1,
+    color: false,
+  };
   await runCli({ ...io, args: ['dry-run', '--', 'true'] });
   await runCli({ ...io, args: ['dry-run', '--hooks', hooks, '--', 'true'] });
 } finally {

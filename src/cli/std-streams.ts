@@ -32,7 +32,15 @@ export function writeFd(fd: number, text: string | Uint8Array): void {
  */
 export function keepStdioUntouched(proc: Proc, writeStderr: (text: string) => void): void {
   const make = {
-    stdin: () => Object.assign(new Readable({ read() { this.push(null); } }), { fd: 0 }),
+    stdin: () =>
+      Object.assign(
+        new Readable({
+          read() {
+            this.push(null);
+          },
+        }),
+        { fd: 0 },
+      ),
     stdout: () => writable(1, (text) => writeFd(1, text)),
     stderr: () => writable(2, writeStderr),
   };

@@ -11,7 +11,13 @@ import type { CliIo } from './app.js';
  * looks, and main spawned outside libuv where the FFI is there. `stop` ends the reaper.
  */
 export async function realProcessPorts(io: Pick<CliIo, 'childSignals' | 'stdinIsTTY'>, logger: Logger): Promise<{ processes: ProcessPort; stop(): void }> {
-  const pid1 = await setupPid1({ pid: process.pid, owned: ownedPids, childSignals: io.childSignals, logger, listChildren: () => ownChildren(process.pid, procView.ownProc, procView.procSelf) });
+  const pid1 = await setupPid1({
+    pid: process.pid,
+    owned: ownedPids,
+    childSignals: io.childSignals,
+    logger,
+    listChildren: () => ownChildren(process.pid, procView.ownProc, procView.procSelf),
+  });
   if (!procView.ownProc) logger.log({ event: 'proc.foreign', procSelf: procView.procSelf, pid1: procView.pid1 });
   // Reap before looking, never between a look and the signals sent from it: a reaped pid may be reused.
   const processes: ProcessPort = {

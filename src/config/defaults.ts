@@ -5,5 +5,12 @@ import type { Config } from './schema.js';
  * holds the two equal), written out so that such a run never loads zod.
  */
 export function defaultConfig(): Config {
-  return { version: 1, env: {}, stop: { signals: ['SIGTERM', 'SIGINT'], group: true }, exit: { remap: {} }, hooks: { preStart: [], postStart: [], preStop: [], postStop: [] }, on: {} };
+  return {
+    version: 1,
+    env: {},
+    stop: { signals: ['SIGTERM', 'SIGINT'], group: true },
+    exit: { remap: {} },
+    hooks: { preStart: [], postStart: [], preStop: [], postStop: [] },
+    on: {},
+  };
 }

@@ -1,14 +1,13 @@
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
-import { readHooksFile } from './read-file.js';
-import { configSchema, type Config } from './schema.js';
-import type { TrustCheck } from './trust.js';
 import { positioned } from './key-path.js';
+import { readHooksFile } from './read-file.js';
+import { type Config, configSchema } from './schema.js';
+import type { TrustCheck } from './trust.js';
 import { parseYaml, type YamlSource } from './yaml-source.js';
 
-export { positioned };
-
 export { MAX_HOOKS_FILE_BYTES } from './read-file.js';
+export { positioned };
 
 export interface LoadedConfig {
   config: Config;
@@ -29,7 +28,11 @@ export function loadConfigText(file: string, text: string): LoadedConfig {
     throw new ConfigError(file, [{ path: '', message: 'the hooks file must be a mapping of keys (version, env, main, stop, hooks)', line: 1, column: 1 }]);
   }
   const result = configSchema.safeParse(data);
-  if (!result.success) throw new ConfigError(file, result.error.issues.flatMap((i) => toIssues(i, parsed)));
+  if (!result.success)
+    throw new ConfigError(
+      file,
+      result.error.issues.flatMap((i) => toIssues(i, parsed)),
+    );
   return { config: result.data, source: parsed };
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { ConfigError } from '../errors/errors.js';
 import { inDir, walk } from '../files/walk.js';
 import type { TrustCheck } from './trust.js';
@@ -29,7 +29,14 @@ export function readHooksFile(file: string, trust?: TrustCheck): string {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'ENOPROC' ? `cannot be read: ${(err as Error).message}` : `cannot be read (${code ?? String(err)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'ENOPROC'
+            ? `cannot be read: ${(err as Error).message}`
+            : `cannot be read (${code ?? String(err)})`;
     throw issue(file, why);
   } finally {
     if (fd !== undefined) closeSync(fd);

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type Node } from 'yaml';
 
 /**
  * Where the schema takes a scalar as text (`run`, `main.command`, `env` values, http header values), the

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { parseDuration } from './duration.js';
 import { normalizeSignal, type SignalName } from '../signals/names.js';
+import { parseDuration } from './duration.js';
 
 /** A duration: "500ms", "10s", "2m", "1m30s", or a number of seconds. Parsed to milliseconds. */
 export const duration = z
@@ -15,14 +15,9 @@ export const duration = z
   });
 
 /** In argv, env and headers a scalar means its text: the loader keeps it as written (scalar-text.ts); String() is left for an alias to a number. */
-export const text = z
-  .union([z.string(), z.number(), z.boolean()], { error: 'expected a string' })
-  .transform(String);
+export const text = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }).transform(String);
 
-export const envMap = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are letters, digits and _' }),
-  text,
-);
+export const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are letters, digits and _' }), text);
 
 export const argv = z.array(text, { error: 'expected a list of arguments, such as [umount, /mnt/data]' }).min(1, {
   error: 'the command needs at least the program name',

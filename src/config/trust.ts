@@ -43,5 +43,10 @@ function why(what: string, st: Stats): string {
 }
 
 function refuse(file: string, why: string): never {
-  throw new ConfigError(file, [{ path: '', message: `refusing to run as root: ${why}, so a non-root user could change what runs as root. Fix the permissions, or pass --allow-insecure-hooks.` }]);
+  throw new ConfigError(file, [
+    {
+      path: '',
+      message: `refusing to run as root: ${why}, so a non-root user could change what runs as root. Fix the permissions, or pass --allow-insecure-hooks.`,
+    },
+  ]);
 }

@@ -1,8 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { ConfigIssue } from '../errors/errors.js';
-import { keepScalarText } from './scalar-text.js';
-
 import { formatPath, type KeyPath } from './key-path.js';
+import { keepScalarText } from './scalar-text.js';
 
 export { formatPath, type KeyPath };
 
@@ -16,7 +15,6 @@ export interface YamlSource {
 
 /** Largest alias expansion accepted; stops "billion laughs" documents. */
 const MAX_ALIAS_COUNT = 100;
-
 
 /** Parses YAML text; returns the source or the syntax issues with positions. */
 export function parseYaml(file: string, text: string): YamlSource | ConfigIssue[] {

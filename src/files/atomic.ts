@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { openness, readOnlyMounts } from './mounts.js';
-import { coded, inDir, walk, type Guard } from './walk.js';
+import { coded, type Guard, inDir, walk } from './walk.js';
 
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 

@@ -32,7 +32,12 @@ export function readOnlyMounts(): (fd: number) => boolean {
       if (!mount?.ro) return false;
       // Where the object is inside its filesystem: the mount's root, plus its path below the mount point.
       const seen = readlinkSync(`/proc/self/fd/${fd}`);
-      const below = seen === mount.point ? '' : seen.startsWith(`${mount.point === '/' ? '' : mount.point}/`) ? seen.slice(mount.point === '/' ? 0 : mount.point.length) : undefined;
+      const below =
+        seen === mount.point
+          ? ''
+          : seen.startsWith(`${mount.point === '/' ? '' : mount.point}/`)
+            ? seen.slice(mount.point === '/' ? 0 : mount.point.length)
+            : undefined;
       if (below === undefined) return false; // not where its mount says: judge it by owner and mode
       const inFs = `${mount.root === '/' ? '' : mount.root}${below}` || '/';
       return !mounts.some((m) => !m.ro && m.dev === mount.dev && within(inFs, m.root));

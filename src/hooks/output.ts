@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { unchanged, type Redact } from '../plan/secrets.js';
+import { type Redact, unchanged } from '../plan/secrets.js';
 
 /** Longer lines are cut here (and marked) so one endless line cannot grow memory. */
 export const MAX_LINE_BYTES = 8192;

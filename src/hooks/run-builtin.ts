@@ -1,23 +1,35 @@
 import type { BuiltinTask } from '../plan/types.js';
 import type { Timer } from '../process/ports.js';
-import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
+import { type AttemptResult, type TaskPorts, whenAborted } from './attempt.js';
+import { type KindContext, type KindResult, runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor } from './kinds/index.js';
 import { runHelper } from './run-helper.js';
-import { runCryptClose, runDetachLoop, runHttp, runSleep, runUnmount, runWaitFor, type KindContext, type KindResult } from './kinds/index.js';
-
 
 function dispatch(task: BuiltinTask, ctx: KindContext): Promise<KindResult> {
   switch (task.kind) {
-    case 'sleep': return runSleep(task.sleepMs, ctx);
-    case 'http': return runHttp(task.http, ctx);
-    case 'waitFor': return runWaitFor(task.waitFor, ctx);
-    case 'unmount': return runUnmount(task.unmount, ctx);
-    case 'cryptClose': return runCryptClose(task.cryptClose, ctx);
-    case 'detachLoop': return runDetachLoop(task.detachLoop, ctx);
+    case 'sleep':
+      return runSleep(task.sleepMs, ctx);
+    case 'http':
+      return runHttp(task.http, ctx);
+    case 'waitFor':
+      return runWaitFor(task.waitFor, ctx);
+    case 'unmount':
+      return runUnmount(task.unmount, ctx);
+    case 'cryptClose':
+      return runCryptClose(task.cryptClose, ctx);
+    case 'detachLoop':
+      return runDetachLoop(task.detachLoop, ctx);
   }
 }
 
 /** One attempt of a built-in task, aborted at `limitMs`; its helper programs get the task's environment. */
-export async function runBuiltin(task: BuiltinTask, env: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts, cut?: AbortSignal): Promise<AttemptResult> {
+export async function runBuiltin(
+  task: BuiltinTask,
+  env: Record<string, string>,
+  limitMs: number,
+  attempt: number,
+  ports: TaskPorts,
+  cut?: AbortSignal,
+): Promise<AttemptResult> {
   const { clock, logger } = ports;
   const controller = new AbortController();
   const timer = clock.delay(limitMs);

@@ -2,7 +2,7 @@ import { expand } from '../config/expand.js';
 import { OUTPUT_DRAIN_MS, TASK_KILL_WAIT_MS } from '../limits/timing.js';
 import type { CommandTask } from '../plan/types.js';
 import type { ExitStatus, TaskProcess } from '../process/ports.js';
-import { whenAborted, type AttemptResult, type TaskPorts } from './attempt.js';
+import { type AttemptResult, type TaskPorts, whenAborted } from './attempt.js';
 import { readLines } from './output.js';
 
 /** Lines of one attempt's output that are logged; past this they are counted, so a chatty task cannot flood the logs. */
@@ -12,7 +12,15 @@ export const MAX_LOGGED_LINES = 10_000;
  * One attempt of a run or shell task, to its exit or to `limitMs`, when its whole process group is SIGKILLed.
  * `runtime` holds the HOOKVISOR_* variables; they fill the task's deferred `${...}` and its environment.
  */
-export async function runCommand(task: CommandTask, env: Record<string, string>, runtime: Record<string, string>, limitMs: number, attempt: number, ports: TaskPorts, cut?: AbortSignal): Promise<AttemptResult> {
+export async function runCommand(
+  task: CommandTask,
+  env: Record<string, string>,
+  runtime: Record<string, string>,
+  limitMs: number,
+  attempt: number,
+  ports: TaskPorts,
+  cut?: AbortSignal,
+): Promise<AttemptResult> {
   const { processes, clock, logger } = ports;
   const argv = task.kind === 'run' ? task.argv.map((a) => expand(a, (name) => runtime[name] ?? '')) : task.argv;
   let child: TaskProcess;
@@ -28,7 +36,10 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const log = (stream: 'stdout' | 'stderr') => (line: string) => {
     if (++lines <= MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream, line });
   };
-  const outputDone = Promise.all([child.stdout && readLines(child.stdout, log('stdout'), ports.redact), child.stderr && readLines(child.stderr, log('stderr'), ports.redact)]);
+  const outputDone = Promise.all([
+    child.stdout && readLines(child.stdout, log('stdout'), ports.redact),
+    child.stderr && readLines(child.stderr, log('stderr'), ports.redact),
+  ]);
 
   // The limit, or a cut (the stop's SIGKILL time reached a task beside main), ends the attempt the same way.
   const timer = clock.delay(limitMs);
@@ -40,7 +51,8 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const wasCut = timedOut && cut?.aborted === true;
   if (status === undefined) {
     // A refused kill (a setuid program in the task) is said once; the task ends as timed out or cut either way.
-    if (child.pid !== undefined && processes.kill(child.pid, 'SIGKILL', true) === 'denied') logger.log({ event: 'signal.denied', signal: 'SIGKILL', target: `group ${child.pid}` });
+    if (child.pid !== undefined && processes.kill(child.pid, 'SIGKILL', true) === 'denied')
+      logger.log({ event: 'signal.denied', signal: 'SIGKILL', target: `group ${child.pid}` });
     const wait = clock.delay(TASK_KILL_WAIT_MS);
     status = (await Promise.race([child.exited, wait.promise.then((): ExitStatus => ({}))])) ?? {};
     wait.cancel();
@@ -48,8 +60,16 @@ export async function runCommand(task: CommandTask, env: Record<string, string>,
   const drain = clock.delay(OUTPUT_DRAIN_MS);
   await Promise.race([outputDone, drain.promise]);
   drain.cancel();
-  if (lines > MAX_LOGGED_LINES) logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line: `[${lines - MAX_LOGGED_LINES} more lines not logged]` });
+  if (lines > MAX_LOGGED_LINES)
+    logger.log({ event: 'hook.output', phase: task.phase, task: task.name, stream: 'stdout', line: `[${lines - MAX_LOGGED_LINES} more lines not logged]` });
 
   const error = 'error' in status ? (status.error as string | undefined) : undefined;
-  return { ok: !timedOut && !error && status.exitCode === 0, exitCode: status.exitCode, signal: status.signal, timedOut, ...(wasCut ? { cut: true } : {}), error };
+  return {
+    ok: !timedOut && !error && status.exitCode === 0,
+    exitCode: status.exitCode,
+    signal: status.signal,
+    timedOut,
+    ...(wasCut ? { cut: true } : {}),
+    error,
+  };
 }

@@ -18,7 +18,14 @@ export interface TaskResult extends AttemptResult {
  * Runs a task with its retries. A `deadline` (clock time, from the grace period) caps every attempt
  * and delay; a task that reaches it stops there as timed out.
  */
-export async function runTask(task: PlannedTask, baseEnv: Record<string, string>, runtime: Record<string, string>, ports: TaskPorts, deadline?: number, cut?: AbortSignal): Promise<TaskResult> {
+export async function runTask(
+  task: PlannedTask,
+  baseEnv: Record<string, string>,
+  runtime: Record<string, string>,
+  ports: TaskPorts,
+  deadline?: number,
+  cut?: AbortSignal,
+): Promise<TaskResult> {
   const { clock, logger } = ports;
   const started = clock.now();
   const env = { ...baseEnv, ...task.env, ...runtime };
@@ -35,7 +42,8 @@ export async function runTask(task: PlannedTask, baseEnv: Record<string, string>
     else if (task.kind === 'http') result = await runBuiltin({ ...task, http: fillHttp(task.http, runtime) }, env, limit, attempts, ports, cut);
     else result = await runBuiltin(task, env, limit, attempts, ports, cut);
     // An attempt whose limit the deadline shortened and that ran to it was cut, not timed out (a sleep included).
-    if (limit < task.timeoutMs - CUT_SLACK_MS && (result.timedOut || task.kind === 'sleep') && !result.cut) result = { ...result, ok: false, timedOut: true, cut: true };
+    if (limit < task.timeoutMs - CUT_SLACK_MS && (result.timedOut || task.kind === 'sleep') && !result.cut)
+      result = { ...result, ok: false, timedOut: true, cut: true };
     if (result.ok || attempts > task.retries || cut?.aborted) break;
     const delay = Math.min(task.retryDelayMs, left());
     logger.log({ event: 'hook.retry', phase: task.phase, task: task.name, attempt: attempts, delayMs: delay, error: describe(result) });

@@ -11,7 +11,6 @@ export interface ForegroundLibc {
   getpgrp(): number;
 }
 
-
 // Flag values shared by glibc and musl.
 const POSIX_SPAWN_SETPGROUP = 0x02;
 const POSIX_SPAWN_SETSIGDEF = 0x04;

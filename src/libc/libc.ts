@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import type { ExitStatus } from '../process/ports.js';
+import { signalName } from '../signals/names.js';
 import { bindForeground, type ForegroundLibc } from './foreground.js';
 import { openLibc } from './open.js';
-import { signalName } from '../signals/names.js';
 
 /** The few libc calls Node does not offer: reaping other processes' children and becoming a subreaper. */
 export interface Libc {

@@ -20,7 +20,10 @@ function candidates(): string[] {
 
 /** Loads koffi and the C library; koffi is imported only here, so a missing native part is an error value, not a crash at load. */
 export async function openLibc(): Promise<{ koffi: Koffi; lib: LibHandle; name: string }> {
-  const koffi = typeof HOOKVISOR_SEA === 'boolean' && HOOKVISOR_SEA ? (await import('./sea-koffi.js')).seaKoffi(process.env, process.dlopen) : (await import('koffi')).default;
+  const koffi =
+    typeof HOOKVISOR_SEA === 'boolean' && HOOKVISOR_SEA
+      ? (await import('./sea-koffi.js')).seaKoffi(process.env, process.dlopen)
+      : (await import('koffi')).default;
   const errors: string[] = [];
   for (const name of candidates()) {
     try {

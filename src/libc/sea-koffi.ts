@@ -32,7 +32,8 @@ export function seaKoffi(env: Record<string, string | undefined>, dlopen: (modul
       writeFileSync(file, bytes, { mode: 0o500 });
       const module = { exports: {} as Koffi & { version?: string } };
       dlopen(module, file);
-      if (typeof HOOKVISOR_KOFFI_VERSION === 'string' && module.exports.version !== HOOKVISOR_KOFFI_VERSION) throw new Error(`koffi native ${module.exports.version}, expected ${HOOKVISOR_KOFFI_VERSION}`);
+      if (typeof HOOKVISOR_KOFFI_VERSION === 'string' && module.exports.version !== HOOKVISOR_KOFFI_VERSION)
+        throw new Error(`koffi native ${module.exports.version}, expected ${HOOKVISOR_KOFFI_VERSION}`);
       return module.exports;
     } catch (err) {
       const { code, message } = err as NodeJS.ErrnoException;
@@ -42,5 +43,7 @@ export function seaKoffi(env: Record<string, string | undefined>, dlopen: (modul
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   }
-  throw new Error(`koffi's native part found no writable place it may run from (${errors.join('; ')}); give the container a tmpfs that allows exec, such as --tmpfs /tmp:exec`);
+  throw new Error(
+    `koffi's native part found no writable place it may run from (${errors.join('; ')}); give the container a tmpfs that allows exec, such as --tmpfs /tmp:exec`,
+  );
 }

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, levelOf, type Level, type LogEvent } from './events.js';
+import { describe, type Level, type LogEvent, levelOf } from './events.js';
 import { prettyLine } from './pretty.js';
 import { stderrSink, writeStderr } from './stderr.js';
 

@@ -1,5 +1,5 @@
-import { unchanged, type Redact } from '../plan/secrets.js';
-import type { Logger, LogEvent } from './logger.js';
+import { type Redact, unchanged } from '../plan/secrets.js';
+import type { LogEvent, Logger } from './logger.js';
 
 /** Every string of every event goes through `redact`: a secret reaches no log line and no stop report, whatever carried it there. */
 export function redactingLogger(inner: Logger, redact: Redact): Logger {

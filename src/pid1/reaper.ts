@@ -1,7 +1,7 @@
+import type { Libc } from '../libc/libc.js';
 import type { Logger } from '../log/logger.js';
 import type { ExitStatus } from '../process/ports.js';
 import type { SignalSource } from '../signals/source.js';
-import type { Libc } from '../libc/libc.js';
 
 export interface ReaperOptions {
   libc: Pick<Libc, 'reap' | 'peekZombie'>;

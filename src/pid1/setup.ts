@@ -1,9 +1,9 @@
-import type { Logger } from '../log/logger.js';
-import type { SignalSource } from '../signals/source.js';
-import type { RunningMain } from '../process/ports.js';
 import { errnoName } from '../libc/errno.js';
 import { loadLibc } from '../libc/libc.js';
+import type { Logger } from '../log/logger.js';
+import type { RunningMain } from '../process/ports.js';
 import { resolveProgram } from '../process/resolve-program.js';
+import type { SignalSource } from '../signals/source.js';
 import { startReaper } from './reaper.js';
 
 export interface Pid1Options {
@@ -28,7 +28,10 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
     logger.log({
       event: 'pid1.degraded',
       error: `cannot call libc through koffi (${(err as Error).message})`,
-      lost: opts.pid === 1 ? 'orphaned processes will stay zombies' : 'orphans of main are not re-parented to hookvisor and not waited for outside its process group',
+      lost:
+        opts.pid === 1
+          ? 'orphaned processes will stay zombies'
+          : 'orphans of main are not re-parented to hookvisor and not waited for outside its process group',
       advice: 'Install hookvisor with its koffi package, or run an init in front of it (docker run --init, or tini).',
     });
     return { reapNow: () => 0, stop: () => {} };
@@ -37,7 +40,12 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
     libc.closeExtraFdsOnExec();
   } catch (err) {
     // No /proc/self/fd to list (no /proc): hookvisor goes on, and says what that costs.
-    logger.log({ event: 'pid1.degraded', error: `cannot list open descriptors (${(err as Error).message})`, lost: 'descriptors hookvisor inherited are passed on to main and tasks', advice: 'Mount /proc in the container.' });
+    logger.log({
+      event: 'pid1.degraded',
+      error: `cannot list open descriptors (${(err as Error).message})`,
+      lost: 'descriptors hookvisor inherited are passed on to main and tasks',
+      advice: 'Mount /proc in the container.',
+    });
   }
   let mode: 'pid1' | 'subreaper' = 'pid1';
   if (opts.pid !== 1) {
@@ -45,7 +53,12 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
       libc.becomeSubreaper();
       mode = 'subreaper';
     } catch (err) {
-      logger.log({ event: 'pid1.degraded', error: (err as Error).message, lost: 'orphans of main go to the real init instead of hookvisor', advice: 'Run hookvisor as PID 1 of the container.' });
+      logger.log({
+        event: 'pid1.degraded',
+        error: (err as Error).message,
+        lost: 'orphans of main go to the real init instead of hookvisor',
+        advice: 'Run hookvisor as PID 1 of the container.',
+      });
     }
   }
   const reaper = startReaper({ libc, owned: opts.owned, childSignals: opts.childSignals, logger, listChildren: opts.listChildren });
@@ -62,7 +75,13 @@ export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
       void exited.then(() => clearInterval(keepAlive));
       if (!terminal) return { pid, exited, reaped };
       const errno = fg.giveTerminal(pid);
-      if (errno !== 0) logger.log({ event: 'pid1.degraded', error: `cannot give the terminal to main (${errnoName(errno)})`, lost: 'Ctrl-C reaches main through hookvisor as a stop', advice: 'Start hookvisor in the foreground of its terminal.' });
+      if (errno !== 0)
+        logger.log({
+          event: 'pid1.degraded',
+          error: `cannot give the terminal to main (${errnoName(errno)})`,
+          lost: 'Ctrl-C reaches main through hookvisor as a stop',
+          advice: 'Start hookvisor in the foreground of its terminal.',
+        });
       // Take the terminal back once main is gone, so postStop output and the shell after us are not stopped.
       void exited.then(() => fg.giveTerminal(fg.getpgrp()));
       return { pid, exited, reaped };

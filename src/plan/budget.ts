@@ -1,7 +1,7 @@
 import { formatDuration as d } from '../config/duration.js';
+import { GRACE_MARGIN_MS, overrunMs } from '../limits/timing.js';
 import type { Budget, PlannedTask, StopPlan } from './types.js';
 import { underDefaults } from './unknown-grace.js';
-import { GRACE_MARGIN_MS, overrunMs } from '../limits/timing.js';
 
 /** A task's worst case: every attempt to its timeout and past it by the kill, and the delays between them. */
 export function worstCaseMs(t: Pick<PlannedTask, 'kind' | 'timeoutMs' | 'retries' | 'retryDelayMs'>): number {

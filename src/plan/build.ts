@@ -1,18 +1,18 @@
 import { isAbsolute } from 'node:path';
 import { expand, type Lookup } from '../config/expand.js';
+import { formatPath, type KeyPath, positioned } from '../config/key-path.js';
 import type { Config } from '../config/schema.js';
-import { formatPath, positioned, type KeyPath } from '../config/key-path.js';
 import type { YamlSource } from '../config/yaml-source.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
-import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
 import { KILL_WAIT_MS } from '../limits/timing.js';
+import { normalizeSignal, RELAYED_SIGNALS, type SignalName } from '../signals/names.js';
+import type { At } from './at.js';
 import { afterSignal, computeBudget } from './budget.js';
 import { expandEnv } from './plan-env.js';
-import { CLEANUP_STOP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './unknown-grace.js';
-import { redactor } from './secrets.js';
-import type { At } from './at.js';
 import { homeUnlessSet, planTask, type UserResolver } from './plan-task.js';
+import { redactor } from './secrets.js';
 import { PHASES, type Plan, type PlannedTask, type SignalTasks } from './types.js';
+import { CLEANUP_STOP_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './unknown-grace.js';
 
 export { KILL_WAIT_MS } from '../limits/timing.js';
 
@@ -67,14 +67,31 @@ export function buildPlan(config: Config, argv: readonly string[], env: NodeJS.P
   // Every secret-looking variable's value, the file's, the tasks' and the inherited ones, wherever it shows.
   const taskEnvs = [...Object.values(tasks).flat(), ...Object.values(on).flatMap((o) => o!.tasks)].map((t) => t.env);
   const redact = redactor(mainEnv, ...taskEnvs);
-  if (issues.length > 0) throw new ConfigError(opts.hooksFile, issues.map((i) => ({ ...i, message: redact(i.message) })));
+  if (issues.length > 0)
+    throw new ConfigError(
+      opts.hooksFile,
+      issues.map((i) => ({ ...i, message: redact(i.message) })),
+    );
   const gracePeriodMs = opts.gracePeriodMs ?? gracePeriod;
   // Without a grace period, Docker's 10s would end a 10s wait for main before postStop: wait less.
   const cleanupDefault = config.stop.timeout === undefined && gracePeriodMs === undefined && afterSignal(tasks.postStop).length > 0;
   const timeoutMs = config.stop.timeout ?? (cleanupDefault ? CLEANUP_STOP_TIMEOUT_MS : DEFAULT_STOP_TIMEOUT_MS);
   const stop = { signals, group, killWaitMs: KILL_WAIT_MS, gracePeriodMs, ...ladderOf(config.stop, timeoutMs), ...(cleanupDefault ? { cleanupDefault } : {}) };
   const exitRemap = Object.fromEntries(Object.entries(config.exit.remap).map(([from, to]) => [Number(from), to]));
-  return { hooksFile: opts.hooksFile, main, env: mainEnv, fileEnvNames: Object.keys(fileEnv), stop, exitRemap, tasks, on, budget: computeBudget(tasks.preStop, stop, tasks.postStop), reportPath, stateDir, redact };
+  return {
+    hooksFile: opts.hooksFile,
+    main,
+    env: mainEnv,
+    fileEnvNames: Object.keys(fileEnv),
+    stop,
+    exitRemap,
+    tasks,
+    on,
+    budget: computeBudget(tasks.preStop, stop, tasks.postStop),
+    reportPath,
+    stateDir,
+    redact,
+  };
 }
 
 function planSignalTasks(config: Config, stopSignals: readonly SignalName[], lookup: Lookup, at: At, resolveUser?: UserResolver): Plan['on'] {
@@ -82,7 +99,9 @@ function planSignalTasks(config: Config, stopSignals: readonly SignalName[], loo
   for (const [key, entry] of Object.entries(config.on)) {
     const signal = at(['on', key] as KeyPath, () => signalKey(key, stopSignals), undefined);
     if (!signal) continue;
-    const tasks: PlannedTask[] = entry.tasks.map((task, index) => planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, at, resolveUser));
+    const tasks: PlannedTask[] = entry.tasks.map((task, index) =>
+      planTask({ phase: 'on', index, signal, path: ['on', key, 'tasks', index] }, task, lookup, at, resolveUser),
+    );
     on[signal] = { tasks, forward: entry.forward } satisfies SignalTasks;
   }
   return on;
@@ -106,7 +125,8 @@ function checkLadder(stop: StopConfig): void {
   if (stop.forward !== undefined) throw new Error('give either stop.forward (with stop.timeout) or stop.escalation, not both');
   if (steps[0]!.after !== 0) throw new Error('the first escalation step is the forward itself: it has no "after"');
   steps.forEach((s, i) => {
-    if (i > 0 && s.after <= steps[i - 1]!.after) throw new Error(`escalation steps must come in time order: step ${i + 1} (${s.signal}) is not after step ${i}`);
+    if (i > 0 && s.after <= steps[i - 1]!.after)
+      throw new Error(`escalation steps must come in time order: step ${i + 1} (${s.signal}) is not after step ${i}`);
   });
   const kill = steps.findIndex((s) => s.signal === 'SIGKILL');
   if (kill >= 0 && kill !== steps.length - 1) throw new Error('SIGKILL ends everything: it can only be the last escalation step');

@@ -1,19 +1,27 @@
 import { formatDuration as d } from '../config/duration.js';
 import { displayArg } from '../config/expand.js';
-import { unchanged, type Redact } from './secrets.js';
+import { type Redact, unchanged } from './secrets.js';
 import type { PlannedTask, WaitForSpec } from './types.js';
 
 /** What a task does, in one line: also a task's default name. Secrets are masked (`redact`) before quoting, which would hide them from the mask. */
 export function describeAction(t: DistributiveOmit<PlannedTask, 'name'>, redact: Redact = unchanged): string {
   switch (t.kind) {
-    case 'run': return quoteArgv(t.argv.map(displayArg), redact);
-    case 'shell': return `sh -c ${JSON.stringify(redact(t.argv[2]!))}`;
-    case 'sleep': return `sleep ${d(t.sleepMs)}`;
-    case 'http': return `http ${t.http.method} ${displayArg(t.http.url)}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
-    case 'unmount': return `unmount ${t.unmount.path}${t.unmount.lazy ? ' (lazily as a last resort)' : ''}`;
-    case 'cryptClose': return `cryptsetup close ${t.cryptClose} (if open)`;
-    case 'detachLoop': return `detach loop ${t.detachLoop} (if attached)`;
-    case 'waitFor': return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} ${awaited(t.waitFor.state)}`;
+    case 'run':
+      return quoteArgv(t.argv.map(displayArg), redact);
+    case 'shell':
+      return `sh -c ${JSON.stringify(redact(t.argv[2]!))}`;
+    case 'sleep':
+      return `sleep ${d(t.sleepMs)}`;
+    case 'http':
+      return `http ${t.http.method} ${displayArg(t.http.url)}${t.http.expectStatus ? ` expecting ${t.http.expectStatus.join(' or ')}` : ''}`;
+    case 'unmount':
+      return `unmount ${t.unmount.path}${t.unmount.lazy ? ' (lazily as a last resort)' : ''}`;
+    case 'cryptClose':
+      return `cryptsetup close ${t.cryptClose} (if open)`;
+    case 'detachLoop':
+      return `detach loop ${t.detachLoop} (if attached)`;
+    case 'waitFor':
+      return `wait for ${t.waitFor.port !== undefined ? `${t.waitFor.host}:${t.waitFor.port}` : t.waitFor.path} ${awaited(t.waitFor.state)}`;
   }
 }
 

@@ -32,7 +32,11 @@ export function checkImage(plan: Plan, probe: ImageProbe): ImageWarning[] {
   const mainPath = plan.env.PATH ?? DEFAULT_PATH;
   // A name not in /etc/passwd is already a config error; a bare uid is allowed, as docker run --user allows it.
   const unknownUid = (user: PlannedUser | undefined, path: KeyPath | undefined) => {
-    if (user && !probe.hasUid(user.uid)) warnings.push({ path, message: `user ${user.spec}: uid ${user.uid} is not in this image's /etc/passwd (it runs with gid ${user.gid} and no HOME of its own)` });
+    if (user && !probe.hasUid(user.uid))
+      warnings.push({
+        path,
+        message: `user ${user.spec}: uid ${user.uid} is not in this image's /etc/passwd (it runs with gid ${user.gid} and no HOME of its own)`,
+      });
   };
   const need = (program: string | undefined, env: Record<string, string>, cwd: string | undefined, path: KeyPath | undefined, why: string) => {
     // A program named by a variable filled in at run time cannot be looked for now.
@@ -60,7 +64,8 @@ export function checkImage(plan: Plan, probe: ImageProbe): ImageWarning[] {
   const dirOf = (file: string | undefined, key: string, what: string, its: string) => {
     if (file === undefined || file.includes('$')) return;
     const dir = dirname(file);
-    if (!probe.directory(dir)) warnings.push({ path: [key], message: `${what} ${file}: ${its} ${dir} is not in this image (fine if a volume is mounted there at run time)` });
+    if (!probe.directory(dir))
+      warnings.push({ path: [key], message: `${what} ${file}: ${its} ${dir} is not in this image (fine if a volume is mounted there at run time)` });
   };
   dirOf(plan.stateDir, 'state', 'the state directory', 'its parent directory');
   dirOf(plan.reportPath, 'report', 'the report', 'its directory');

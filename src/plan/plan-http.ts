@@ -1,8 +1,8 @@
-import { expand, partialExpand, type Lookup } from '../config/expand.js';
+import { expand, type Lookup, partialExpand } from '../config/expand.js';
 import type { TaskConfig } from '../config/schema.js';
 import type { KeyPath } from '../config/yaml-source.js';
 import type { At } from './at.js';
-import { RUNTIME_VARIABLES, type HttpSpec } from './types.js';
+import { type HttpSpec, RUNTIME_VARIABLES } from './types.js';
 
 /**
  * An http task with `${VAR}` filled in the URL, header values and body; `${HOOKVISOR_*}` wait for the
@@ -37,6 +37,7 @@ function checkUrl(template: string): string {
   }
   if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') throw new Error(`expected an http:// or https:// URL, got "${url}"`);
   // fetch refuses such URLs, and a password there would show in dry-run, logs and the report.
-  if (parsed.username || parsed.password) throw new Error('a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic ${CREDENTIALS}"');
+  if (parsed.username || parsed.password)
+    throw new Error('a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic ${CREDENTIALS}"');
   return template;
 }

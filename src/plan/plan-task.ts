@@ -1,12 +1,12 @@
-import { displayArg, expand, partialExpand, referencedVariables, UnsetVariableError, type Lookup } from '../config/expand.js';
+import { displayArg, expand, type Lookup, partialExpand, referencedVariables, UnsetVariableError } from '../config/expand.js';
 import type { PostStopTaskConfig, TaskConfig } from '../config/schema.js';
 import type { KeyPath } from '../config/yaml-source.js';
 import type { SignalName } from '../signals/names.js';
 import type { At } from './at.js';
-import { describeAction, type DistributiveOmit } from './describe.js';
+import { type DistributiveOmit, describeAction } from './describe.js';
 import { expandEnv } from './plan-env.js';
 import { planHttp } from './plan-http.js';
-import { RUNTIME_VARIABLES, type Phase, type PlannedTask, type PlannedUser } from './types.js';
+import { type Phase, type PlannedTask, type PlannedUser, RUNTIME_VARIABLES } from './types.js';
 
 export type UserResolver = (spec: string) => PlannedUser;
 
@@ -42,8 +42,10 @@ export function planTask(place: TaskPlace, task: TaskConfig | PostStopTaskConfig
     const path = at([...place.path, 'unmount'], () => expand(task.unmount!, lookup), task.unmount);
     return named({ ...common, kind: 'unmount', unmount: { path, lazy: task.lazy ?? false } });
   }
-  if (task.cryptClose !== undefined) return named({ ...common, kind: 'cryptClose', cryptClose: at([...place.path, 'cryptClose'], () => expand(task.cryptClose!, lookup), task.cryptClose) });
-  if (task.detachLoop !== undefined) return named({ ...common, kind: 'detachLoop', detachLoop: at([...place.path, 'detachLoop'], () => expand(task.detachLoop!, lookup), task.detachLoop) });
+  if (task.cryptClose !== undefined)
+    return named({ ...common, kind: 'cryptClose', cryptClose: at([...place.path, 'cryptClose'], () => expand(task.cryptClose!, lookup), task.cryptClose) });
+  if (task.detachLoop !== undefined)
+    return named({ ...common, kind: 'detachLoop', detachLoop: at([...place.path, 'detachLoop'], () => expand(task.detachLoop!, lookup), task.detachLoop) });
   if (task.waitFor) {
     const w = task.waitFor;
     const state = w.state ?? (w.port !== undefined ? 'closed' : 'gone');

@@ -21,7 +21,9 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   const out: string[] = [];
   out.push(`hookvisor plan${plan.hooksFile ? ` for ${plan.hooksFile}` : ' (no hooks file: plain init)'}`, '');
   const main = plan.main;
-  out.push(`main      ${main ? `${quoteArgv(main.argv, plan.redact)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`);
+  out.push(
+    `main      ${main ? `${quoteArgv(main.argv, plan.redact)}   (from the ${main.from}${main.user ? `; as ${userText(main.user)}` : ''})` : '(none: give COMMAND after -- or main.command)'}`,
+  );
   if (plan.fileEnvNames.length > 0) out.push(`env       ${plan.fileEnvNames.join(', ')}   (added to main and every task)`);
   out.push(`stop on   ${plan.stop.signals.join(', ')}`);
   const remap = Object.entries(plan.exitRemap);
@@ -32,14 +34,20 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   if (plan.stateDir) out.push(...renderRecovery(plan, facts));
   for (const phase of ['preStart', 'postStart'] as const) out.push(...renderPhase(phase, plan.tasks[phase], plan));
   for (const [signal, entry] of Object.entries(plan.on)) {
-    out.push(`on ${signal}: run these tasks${entry!.forward ? `, then forward ${signal} to main` : ` (${signal} is not forwarded)`}`, ...entry!.tasks.map((t) => renderTask(t, plan)), '');
+    out.push(
+      `on ${signal}: run these tasks${entry!.forward ? `, then forward ${signal} to main` : ` (${signal} is not forwarded)`}`,
+      ...entry!.tasks.map((t) => renderTask(t, plan)),
+      '',
+    );
   }
   out.push('On a stop signal:', '');
   out.push(...renderPhase('preStop', plan.tasks.preStop, plan));
   const target = plan.stop.group ? "main's process group" : 'main';
   out.push(`stop      send ${plan.stop.forward ?? 'the received signal'} to ${target}`);
   for (const step of plan.stop.ladder) out.push(`          at +${d(step.atMs)}, if anything is left, send ${step.signal} to it all`);
-  out.push(`          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit${plan.stop.cleanupDefault ? ' (the default while no grace period is known and postStop has tasks; otherwise 10s)' : ''}`);
+  out.push(
+    `          wait up to ${d(plan.stop.timeoutMs)} for main and everything it started to exit${plan.stop.cleanupDefault ? ' (the default while no grace period is known and postStop has tasks; otherwise 10s)' : ''}`,
+  );
   out.push(`          then SIGKILL what is left and wait up to ${d(plan.stop.killWaitMs)}`, '');
   out.push(...renderPhase('postStop', plan.tasks.postStop, plan));
   out.push("exit      main's status: its exit code, or 128+N when signal N ended it", '');
@@ -49,7 +57,10 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
 
 function renderRecovery(plan: Plan, facts: PlanFacts): string[] {
   const tasks = plan.tasks.postStop.filter((t) => ['always', 'recovery', 'failure'].includes(t.when));
-  const now = facts.owed === undefined ? [] : [facts.owed ? '          a record is there now: the next start recovers first' : '          no record now: nothing is owed'];
+  const now =
+    facts.owed === undefined
+      ? []
+      : [facts.owed ? '          a record is there now: the next start recovers first' : '          no record now: nothing is owed'];
   return [
     'recovery  first, if the last run was killed before its postStop finished:',
     `          postStop's ${tasks.length} task(s) with when always, failure or recovery run, with HOOKVISOR_STOP_REASON=recovery`,
@@ -80,18 +91,23 @@ function renderTask(t: PlannedTask, plan: Plan): string {
 
 function renderBudget(plan: Plan): string[] {
   const b = plan.budget;
-  const out = [`Worst-case stop: ${d(b.totalMs)} = preStop ${d(b.preStopMs)} + wait ${d(b.waitMs)} + after SIGKILL ${d(b.killWaitMs)} + postStop ${d(b.postStopMs)}`];
+  const out = [
+    `Worst-case stop: ${d(b.totalMs)} = preStop ${d(b.preStopMs)} + wait ${d(b.waitMs)} + after SIGKILL ${d(b.killWaitMs)} + postStop ${d(b.postStopMs)}`,
+  ];
   if (b.gracePeriodMs !== undefined) {
-    out.push(`Grace period ${d(b.gracePeriodMs)}: postStop's worst case is reserved, with a ${d(b.marginMs)} margin; SIGKILL at +${d(b.deadlines!.killAtMs)} at the latest`);
+    out.push(
+      `Grace period ${d(b.gracePeriodMs)}: postStop's worst case is reserved, with a ${d(b.marginMs)} margin; SIGKILL at +${d(b.deadlines!.killAtMs)} at the latest`,
+    );
   }
   for (const cut of b.cuts) out.push(`  ${cut}`);
   if (b.problem) out.push(`ERROR: ${b.problem}`);
   if (b.unknownGrace) {
-    out.push('WARNING: no grace period is known (stop.gracePeriod, --grace-period, HOOKVISOR_GRACE_PERIOD), so postStop\'s time is not reserved:');
+    out.push("WARNING: no grace period is known (stop.gracePeriod, --grace-period, HOOKVISOR_GRACE_PERIOD), so postStop's time is not reserved:");
     for (const line of b.unknownGrace) out.push(`  ${line}`);
   }
   out.push('', ...renderTimeline(plan));
   return out;
 }
 
-export const userText = (u: PlannedUser) => `user ${u.spec} (uid ${u.uid}, gid ${u.gid}, groups ${u.groups.join(',') || 'none'}${u.home === undefined ? '' : `, HOME ${u.home}`})`;
+export const userText = (u: PlannedUser) =>
+  `user ${u.spec} (uid ${u.uid}, gid ${u.gid}, groups ${u.groups.join(',') || 'none'}${u.home === undefined ? '' : `, HOME ${u.home}`})`;

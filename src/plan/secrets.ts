@@ -34,7 +34,10 @@ export function redactor(...envs: readonly Readonly<Record<string, string>>[]): 
   }
   if (values.size === 0) return unchanged;
   const longest = Math.max(...[...values].map((v) => v.length));
-  return Object.assign((text: string) => mask(text, spans(text, values)), { longest, head: (text: string, max: number) => head(text, max, spans(text, values)) });
+  return Object.assign((text: string) => mask(text, spans(text, values)), {
+    longest,
+    head: (text: string, max: number) => head(text, max, spans(text, values)),
+  });
 }
 
 const maskable = (value: string) => value.length >= MIN_SECRET_LENGTH && !NOT_SECRET.test(value);
@@ -59,7 +62,10 @@ function spans(text: string, values: ReadonlySet<string>): [number, number][] {
 function head(text: string, max: number, found: readonly [number, number][]): string {
   const across = found.find(([start, end]) => start < max && end > max);
   const end = across ? across[1] : max;
-  return mask(text.slice(0, end), found.filter(([start]) => start < end));
+  return mask(
+    text.slice(0, end),
+    found.filter(([start]) => start < end),
+  );
 }
 
 function mask(text: string, found: readonly [number, number][]): string {

@@ -24,7 +24,8 @@ export function renderTimeline(plan: Plan): string[] {
     t += ms;
   }
   rows.push({ label: 'wait', startMs: t, ms: b.waitMs, note: `${plan.stop.forward ?? 'the received signal'} to main, wait up to ${d(b.waitMs)}` });
-  for (const step of plan.stop.ladder.filter((s) => s.atMs < b.waitMs)) rows.push({ label: 'signal', startMs: t + step.atMs, ms: 1, note: `${step.signal} if anything is left` });
+  for (const step of plan.stop.ladder.filter((s) => s.atMs < b.waitMs))
+    rows.push({ label: 'signal', startMs: t + step.atMs, ms: 1, note: `${step.signal} if anything is left` });
   t += b.waitMs;
   rows.push({ label: 'SIGKILL', startMs: t, ms: b.killWaitMs, note: `if anything is left; wait up to ${d(b.killWaitMs)}` });
   t += b.killWaitMs;

@@ -1,6 +1,6 @@
+import type { ProcessUser } from '../process/ports.js';
 import type { SignalName } from '../signals/names.js';
 import type { Redact } from './secrets.js';
-import type { ProcessUser } from '../process/ports.js';
 
 export const PHASES = ['preStart', 'postStart', 'preStop', 'postStop'] as const;
 /** A lifecycle phase, or `on` for tasks triggered by a signal (the `on:` section). */
@@ -68,9 +68,14 @@ interface ProcessTask {
 
 export type CommandTask = TaskCommon & ProcessTask & { kind: 'run' | 'shell' };
 export type BuiltinTask = TaskCommon &
-  ({ kind: 'sleep'; sleepMs: number } | { kind: 'http'; http: HttpSpec } | { kind: 'waitFor'; waitFor: WaitForSpec } | { kind: 'unmount'; unmount: { path: string; lazy: boolean } }
+  (
+    | { kind: 'sleep'; sleepMs: number }
+    | { kind: 'http'; http: HttpSpec }
+    | { kind: 'waitFor'; waitFor: WaitForSpec }
+    | { kind: 'unmount'; unmount: { path: string; lazy: boolean } }
     | { kind: 'cryptClose'; cryptClose: string }
-    | { kind: 'detachLoop'; detachLoop: string });
+    | { kind: 'detachLoop'; detachLoop: string }
+  );
 export type PlannedTask = CommandTask | BuiltinTask;
 
 export const isCommandTask = (t: PlannedTask): t is CommandTask => t.kind === 'run' || t.kind === 'shell';

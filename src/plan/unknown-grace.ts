@@ -25,7 +25,8 @@ export function underDefaults(b: Pick<Budget, 'preStopMs' | 'waitMs' | 'killWait
   return ORCHESTRATOR_DEFAULTS.map(({ who, ms }) => {
     const head = `under ${who} default of ${d(ms)}: `;
     if (endsBy + GRACE_MARGIN_MS <= ms) return `${head}postStop starts by +${d(startsBy)} and its worst case ends by +${d(endsBy)}: it fits`;
-    if (startsBy >= ms) return `${head}postStop starts only at +${d(startsBy)} when main ignores the stop signal: SIGKILL at ${d(ms)} comes first and the cleanup is lost`;
+    if (startsBy >= ms)
+      return `${head}postStop starts only at +${d(startsBy)} when main ignores the stop signal: SIGKILL at ${d(ms)} comes first and the cleanup is lost`;
     return `${head}postStop starts by +${d(startsBy)} and has ${d(ms - startsBy)} before SIGKILL; its worst case of ${d(b.postStopMs)} does not fit`;
   });
 }

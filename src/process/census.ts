@@ -51,7 +51,11 @@ export function censusOf(view: ProcView, self: number, running: ReadonlySet<numb
   return {
     everything(): Census {
       if (view.pid1) {
-        const named = view.ownProc ? (readProcTable() ?? []).filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X').map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) })) : descendants();
+        const named = view.ownProc
+          ? (readProcTable() ?? [])
+              .filter((e) => e.pid !== self && e.state !== 'Z' && e.state !== 'X')
+              .map((e) => ({ pid: e.pid, pgrp: e.pgrp, command: commandOf(e.pid) }))
+          : descendants();
         return { any: sendSignal(-1, 0) === 'sent', named };
       }
       const named = descendants();

@@ -38,7 +38,11 @@ function dropped(): boolean {
     return ids.join(' ') === `${uid} ${uid} ${gid} ${gid}` && others(process.getgroups!()) === others(groups);
   }
   const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]!.trim().split(/\s+/).filter(Boolean) ?? [];
-  return field('Uid').join(' ') === `${uid} ${uid} ${uid} ${uid}` && field('Gid').join(' ') === `${gid} ${gid} ${gid} ${gid}` && sorted(field('Groups').map(Number)) === sorted(groups);
+  return (
+    field('Uid').join(' ') === `${uid} ${uid} ${uid} ${uid}` &&
+    field('Gid').join(' ') === `${gid} ${gid} ${gid} ${gid}` &&
+    sorted(field('Groups').map(Number)) === sorted(groups)
+  );
 }
 
 try {

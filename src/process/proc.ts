@@ -54,7 +54,13 @@ export function commandOf(pid: number): string {
  * stays main's only while the group has members: once a look finds it empty (`emptied` remembers), its
  * id may be a new group's that took main's old pid, and its members are never listed again.
  */
-export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, self: number, exclude: ReadonlySet<number>, emptied: Set<number> = new Set()): ProcessInfo[] {
+export function leftoverProcesses(
+  table: readonly ProcEntry[],
+  pgid: number,
+  self: number,
+  exclude: ReadonlySet<number>,
+  emptied: Set<number> = new Set(),
+): ProcessInfo[] {
   const children = new Map<number, ProcEntry[]>();
   for (const e of table) children.set(e.ppid, [...(children.get(e.ppid) ?? []), e]);
   const walk = (from: readonly ProcEntry[], skip: (e: ProcEntry) => boolean): ProcEntry[] => {
@@ -67,7 +73,12 @@ export function leftoverProcesses(table: readonly ProcEntry[], pgid: number, sel
     }
     return seen;
   };
-  const tasks = new Set(walk(table.filter((e) => exclude.has(e.pid)), () => false).map((e) => e.pid));
+  const tasks = new Set(
+    walk(
+      table.filter((e) => exclude.has(e.pid)),
+      () => false,
+    ).map((e) => e.pid),
+  );
   const found = new Map<number, ProcEntry>();
   const members = emptied.has(pgid) ? [] : table.filter((e) => e.pgrp === pgid && !tasks.has(e.pid) && e.state !== 'Z' && e.state !== 'X');
   if (members.length === 0) emptied.add(pgid);
@@ -124,4 +135,3 @@ export function foreignDescendants(procSelf: string, exclude: ReadonlySet<number
   }
   return found;
 }
-

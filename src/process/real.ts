@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { SpawnError } from '../errors/errors.js';
 import type { SignalName } from '../signals/names.js';
-import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
 import { asUser, userEnv } from './as-user.js';
 import { censusOf, sendSignal, viewProc } from './census.js';
+import type { Clock, ExitStatus, ProcessPort, RunningMain, TaskProcess } from './ports.js';
 
 /** Pids of tasks still running: their process trees are not main's leftovers. */
 const runningTasks = new Set<number>();
@@ -43,7 +43,9 @@ export const realProcesses: ProcessPort = {
   async spawnMain(command, env, user) {
     const argv = asUser(command, user);
     const sub = spawn(argv[0]!, argv.slice(1), { detached: true, env: userEnv(env, user), stdio: 'inherit' });
-    const exited = new Promise<ExitStatus>((resolve) => sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined })));
+    const exited = new Promise<ExitStatus>((resolve) =>
+      sub.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: (signal as SignalName | null) ?? undefined })),
+    );
     if (sub.pid === undefined) {
       // ENOENT, EACCES, EMFILE...: Node reports them on the next tick as an 'error' with the errno code.
       const code = await new Promise<string>((resolve) => sub.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'EUNKNOWN')));
@@ -59,7 +61,9 @@ export const realProcesses: ProcessPort = {
     if (!execa) throw new Error('internal: a task was started before the task runner was loaded (tasksReady)');
     const execa_ = execa;
     const argv = asUser(command, user);
-    const sub = spawnOrShortage(() => execa_(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' }));
+    const sub = spawnOrShortage(() =>
+      execa_(argv[0]!, argv.slice(1), { ...COMMON, env: userEnv(env, user), cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' }),
+    );
     if (typeof sub === 'string') return { stdout: null, stderr: null, exited: Promise.resolve({ error: describeSpawnError(sub, argv[0]!, cwd) }) };
     const pid = sub.pid;
     own(sub, runningTasks);

@@ -45,7 +45,10 @@ export function parseGroup(text: string): GroupEntry[] {
   return lines(text).flatMap((line) => {
     const [name, , gidText, list] = line.split(':');
     const gid = id(gidText);
-    const members = (list ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+    const members = (list ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
     return name && gid !== undefined ? [{ name, gid, members }] : [];
   });
 }

@@ -1,4 +1,4 @@
-import type { Logger, LogEvent } from '../log/logger.js';
+import type { LogEvent, Logger } from '../log/logger.js';
 import { describeAction } from '../plan/describe.js';
 import type { Plan, PlannedTask } from '../plan/types.js';
 
@@ -37,7 +37,8 @@ export interface StopReport {
  */
 export function recordingLogger(inner: Logger, plan: Plan, now: () => Date = () => new Date()): { logger: Logger; report: () => StopReport } {
   const commands = new Map<string, string>();
-  for (const t of [...Object.values(plan.tasks).flat(), ...Object.values(plan.on).flatMap((o) => o!.tasks)] as PlannedTask[]) commands.set(`${t.phase}/${t.name}`, describeAction(t, plan.redact));
+  for (const t of [...Object.values(plan.tasks).flat(), ...Object.values(plan.on).flatMap((o) => o!.tasks)] as PlannedTask[])
+    commands.set(`${t.phase}/${t.name}`, describeAction(t, plan.redact));
   const report: StopReport = { version: 1, startedAt: now().toISOString(), tasks: [] };
   const open = new Map<string, TaskRecord>();
   // Tasks go to the recovery's list while it runs, to the stop's list otherwise.

@@ -12,8 +12,22 @@ export const KNOWN_SIGNALS = Object.keys(constants.signals) as SignalName[];
  * SIGTTIN/SIGTTOU are job control aimed at our own terminal access; SIGPROF belongs to the profiler.
  */
 export const RELAYED_SIGNALS: readonly SignalName[] = [
-  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT',
-  'SIGALRM', 'SIGTSTP', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGURG', 'SIGIO', 'SIGPWR',
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGWINCH',
+  'SIGCONT',
+  'SIGALRM',
+  'SIGTSTP',
+  'SIGVTALRM',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGURG',
+  'SIGIO',
+  'SIGPWR',
 ].filter((s) => s in constants.signals) as SignalName[];
 
 /** Signals whose default action does not end a process: it ignores them (SIGCHLD, SIGWINCH, SIGURG), continues or stops. */

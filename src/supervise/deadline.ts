@@ -1,7 +1,7 @@
 import { ATTEMPT_OVERRUN_MS, GRACE_MARGIN_MS } from '../limits/timing.js';
+import type { Logger } from '../log/logger.js';
 import type { Plan } from '../plan/types.js';
 import type { Clock, Timer } from '../process/ports.js';
-import type { Logger } from '../log/logger.js';
 
 /** What set or shortened the stop's deadline. */
 export type DeadlineCause = 'signal' | 'exit' | 'start-failed' | 'preStop';

@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/types.js';
-import type { StatePort } from '../state/ports.js';
 import { waitUntil } from '../process/wait.js';
+import type { StatePort } from '../state/ports.js';
 import type { SupervisorPorts } from './ports.js';
 import { runPostStop } from './stop.js';
 
@@ -40,7 +40,11 @@ export async function holdState(ports: SupervisorPorts, stopping: AbortSignal): 
     if (waited && stopping.aborted) return 'stopped';
     if (!r.ok) {
       unheld.add(state);
-      ports.logger.log({ event: 'state.left', path: state.path, why: 'the state directory could not be locked: its record could be a live run\'s, so this run neither writes nor removes it' });
+      ports.logger.log({
+        event: 'state.left',
+        path: state.path,
+        why: "the state directory could not be locked: its record could be a live run's, so this run neither writes nor removes it",
+      });
       return 'failed';
     }
     if (r.value === 'unsupported') {
@@ -67,7 +71,14 @@ export async function recover(plan: Plan, ports: SupervisorPorts, cut?: AbortSig
   const found = onState(ports, state, 'read', () => state.read());
   if (!found.ok || !found.value) return false;
   const { record, unreadable } = found.value;
-  ports.logger.log({ event: 'recovery.start', path: state.path, since: record?.since, previousPid: record?.pid, preStartCompleted: record?.preStartCompleted, unreadable });
+  ports.logger.log({
+    event: 'recovery.start',
+    path: state.path,
+    since: record?.since,
+    previousPid: record?.pid,
+    preStartCompleted: record?.preStartCompleted,
+    unreadable,
+  });
   onStart?.();
   let failed = 0;
   try {

@@ -19,7 +19,13 @@ export interface SignalRouter {
  * The single place that decides what each received signal does: stop signals go to the lifecycle, others to main.
  * `onSignals` are those with `on:` tasks: meant for main, so never warned about.
  */
-export function routeSignals(stop: StopPlan, life: Lifecycle, ports: Pick<SupervisorPorts, 'signals' | 'logger'>, send: Sender, onSignals: readonly SignalName[] = []): SignalRouter {
+export function routeSignals(
+  stop: StopPlan,
+  life: Lifecycle,
+  ports: Pick<SupervisorPorts, 'signals' | 'logger'>,
+  send: Sender,
+  onSignals: readonly SignalName[] = [],
+): SignalRouter {
   const { logger } = ports;
   let target: Pick<RunningMain, 'pid' | 'reaped'> | undefined;
   let interceptor: ((signal: SignalName) => boolean) | undefined;

@@ -2,8 +2,8 @@ import { runPhase } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 import { runtimeEnv } from './exit-code.js';
-import type { SupervisorPorts } from './ports.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { SupervisorPorts } from './ports.js';
 import type { SignalRouter } from './signal-router.js';
 
 interface State {
@@ -16,7 +16,13 @@ interface State {
  * One that arrives while its tasks run is queued once: never lost, never run twice at the same time.
  * Returns a function resolving when every running set of tasks has finished.
  */
-export function handleSignalTasks(plan: Plan, router: SignalRouter, life: Lifecycle, mainPid: () => number | undefined, ports: SupervisorPorts): () => Promise<void> {
+export function handleSignalTasks(
+  plan: Plan,
+  router: SignalRouter,
+  life: Lifecycle,
+  mainPid: () => number | undefined,
+  ports: SupervisorPorts,
+): () => Promise<void> {
   const states = new Map<SignalName, State>();
   router.intercept((signal) => {
     const entry = plan.on[signal];

@@ -1,4 +1,4 @@
-import { runPhase, type PhaseResult } from '../hooks/run-phase.js';
+import { type PhaseResult, runPhase } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
@@ -6,10 +6,13 @@ import type { Lifecycle } from './lifecycle.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
 import type { Sender } from './send.js';
-import { escalate, type EscalationStep } from './terminate.js';
+import { type EscalationStep, escalate } from './terminate.js';
 
 /** The stop signal now, then stop.escalation's steps; SIGKILL comes from the deadline. */
-const ladder = (plan: Plan, signal: SignalName, group: boolean): EscalationStep[] => [{ signal, atMs: 0, group }, ...plan.stop.ladder.map((s) => ({ ...s, group: true }))];
+const ladder = (plan: Plan, signal: SignalName, group: boolean): EscalationStep[] => [
+  { signal, atMs: 0, group },
+  ...plan.stop.ladder.map((s) => ({ ...s, group: true })),
+];
 
 /**
  * Lifecycle step 4: preStop while main runs, then forward the stop signal and escalate to SIGKILL at the
@@ -37,7 +40,13 @@ export async function runPostStop(plan: Plan, stopped: Stopped, ports: Superviso
   const status = exitCodeOf(stopped, plan.exitRemap);
   const tasks = plan.tasks.postStop.filter((t) => {
     const runs = t.when === 'always' || t.when === stopped.reason || (t.when === 'failure' && status !== 0) || (t.when === 'success' && status === 0);
-    if (!runs) ports.logger.log({ event: 'hook.skip', phase: 'postStop', task: t.name, why: `when: ${t.when}, but the stop reason is ${stopped.reason} and the status ${status}` });
+    if (!runs)
+      ports.logger.log({
+        event: 'hook.skip',
+        phase: 'postStop',
+        task: t.name,
+        why: `when: ${t.when}, but the stop reason is ${stopped.reason} and the status ${status}`,
+      });
     return runs;
   });
   return runPhase(tasks, ports, { baseEnv: plan.env, runtime: runtimeEnv('postStop', stopped.mainPid, stopped), cut });

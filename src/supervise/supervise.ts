@@ -1,13 +1,13 @@
 import { SpawnError } from '../errors/errors.js';
-import { runPhase, type PhaseResult } from '../hooks/run-phase.js';
+import { type PhaseResult, runPhase } from '../hooks/run-phase.js';
 import type { Plan } from '../plan/types.js';
 import type { SignalName } from '../signals/names.js';
 import { exitCodeOf, runtimeEnv, type Stopped } from './exit-code.js';
 import { Lifecycle } from './lifecycle.js';
 import { startMain, type WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
-import { holdState, owePostStop, recover, settlePostStop, type Hold } from './recover.js';
-import { sender, type Sender } from './send.js';
+import { type Hold, holdState, owePostStop, recover, settlePostStop } from './recover.js';
+import { type Sender, sender } from './send.js';
 import { routeSignals, type SignalRouter } from './signal-router.js';
 import { handleSignalTasks } from './signal-tasks.js';
 import { runPostStop, stopLeftovers, stopMain } from './stop.js';
@@ -93,7 +93,12 @@ async function runPreStart({ plan, ports, life }: Run): Promise<'done' | 'failed
   const since = new Date().toISOString();
   owePostStop(plan, ports, since, false);
   // A stop during preStart skips the rest; a task still running is cut at the stop's SIGKILL time.
-  const r = await runPhase(plan.tasks.preStart, ports, { baseEnv: plan.env, runtime: runtimeEnv('preStart', undefined), skip: life.stopping, cut: life.deadline.cut });
+  const r = await runPhase(plan.tasks.preStart, ports, {
+    baseEnv: plan.env,
+    runtime: runtimeEnv('preStart', undefined),
+    skip: life.stopping,
+    cut: life.deadline.cut,
+  });
   if (life.stopRequested()) return 'stopped';
   if (r.aborted) return 'failed';
   owePostStop(plan, ports, since, true);

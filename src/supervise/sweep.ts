@@ -1,11 +1,10 @@
-import type { SignalName } from '../signals/names.js';
 import { TASK_KILL_WAIT_MS } from '../limits/timing.js';
 import { NEVER } from '../process/wait.js';
+import type { SignalName } from '../signals/names.js';
 import type { StopDeadline } from './deadline.js';
 import type { SupervisorPorts } from './ports.js';
 import type { Sender } from './send.js';
 import { pollUntil, reportStragglers } from './terminate.js';
-
 
 /**
  * The last step before postStop, on every path: nothing hookvisor started may still run. What the stop

@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '../process/ports.js';
-import type { SignalName } from '../signals/names.js';
 import { NEVER, waitUntil } from '../process/wait.js';
+import type { SignalName } from '../signals/names.js';
 import type { StopDeadline } from './deadline.js';
 import type { WatchedMain } from './main-process.js';
 import type { SupervisorPorts } from './ports.js';
@@ -23,7 +23,14 @@ const POLL_MAX_MS = 200;
  * cut fires, SIGKILL, then waits until `postStopAt`. When main exits mid-way, the last signal also goes to
  * what it left outside its group, and later steps go to all of them. Returns whether everything is gone.
  */
-export async function escalate(main: WatchedMain, steps: readonly EscalationStep[], start: number, deadline: StopDeadline, ports: SupervisorPorts, send: Sender): Promise<boolean> {
+export async function escalate(
+  main: WatchedMain,
+  steps: readonly EscalationStep[],
+  start: number,
+  deadline: StopDeadline,
+  ports: SupervisorPorts,
+  send: Sender,
+): Promise<boolean> {
   let last: EscalationStep | undefined;
   const report = once(() => reportStragglers(ports.processes.leftovers(main.pid), ports));
   const onMainExit = () => last && deliver(main, last, ports, send, last.group, report);
@@ -56,7 +63,15 @@ function logEscalation(main: WatchedMain, signal: SignalName, afterMs: number, p
  * Signals main as the step says, or, once main is reaped, its group and each leftover outside it. The
  * list is read and signalled in one synchronous step: nothing is reaped in between, so no pid is stale.
  */
-function deliver(main: WatchedMain, step: EscalationStep, ports: SupervisorPorts, send: Sender, groupAlreadyHasIt: boolean, report: () => void, isForward = false): void {
+function deliver(
+  main: WatchedMain,
+  step: EscalationStep,
+  ports: SupervisorPorts,
+  send: Sender,
+  groupAlreadyHasIt: boolean,
+  report: () => void,
+  isForward = false,
+): void {
   if (!main.reaped()) {
     if (send.kill(main.pid, step.signal, step.group) === 'sent' && isForward) {
       ports.logger.log({ event: 'signal.forward', signal: step.signal, pid: main.pid, group: step.group });
@@ -95,7 +110,13 @@ function once(fn: () => void): () => void {
  * 'gone' as soon as main has exited and nothing is left of it; 'time' at `at`; 'cut' when `cut` aborts.
  * `onMainExit` runs once if main exits during the wait.
  */
-export async function waitGone(main: WatchedMain, at: number | undefined, cut: AbortSignal, ports: SupervisorPorts, onMainExit?: () => void): Promise<'gone' | 'time' | 'cut'> {
+export async function waitGone(
+  main: WatchedMain,
+  at: number | undefined,
+  cut: AbortSignal,
+  ports: SupervisorPorts,
+  onMainExit?: () => void,
+): Promise<'gone' | 'time' | 'cut'> {
   const { clock, processes } = ports;
   if (!main.status()) {
     const r = await Promise.race([main.exited.then(() => 'exited' as const), waitUntil(clock, at, cut)]);
@@ -106,7 +127,12 @@ export async function waitGone(main: WatchedMain, at: number | undefined, cut: A
 }
 
 /** Polls `gone` (10 ms, doubling to 200 ms) until it holds ('gone'), `at` passes ('time') or `cut` aborts ('cut'). */
-export async function pollUntil(gone: () => boolean, at: number | undefined, cut: AbortSignal, ports: Pick<SupervisorPorts, 'clock'>): Promise<'gone' | 'time' | 'cut'> {
+export async function pollUntil(
+  gone: () => boolean,
+  at: number | undefined,
+  cut: AbortSignal,
+  ports: Pick<SupervisorPorts, 'clock'>,
+): Promise<'gone' | 'time' | 'cut'> {
   const { clock } = ports;
   for (let poll = POLL_MIN_MS; ; poll = Math.min(poll * 2, POLL_MAX_MS)) {
     if (gone()) return 'gone';

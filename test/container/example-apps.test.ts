@@ -5,21 +5,30 @@ import { ROOT } from '../helpers/hookvisor.js';
 import { removeContainers, startContainer } from './helpers/container.js';
 import { exampleHooks, volume } from './helpers/examples.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
 const EXAMPLES = ['-v', `${join(ROOT, 'examples')}:/examples:ro`];
 /** The command in a README's `-- sh -c '...'` line. */
 const readmeShellCommand = (name: string) => /-- sh -c '([^']+)'/.exec(readFileSync(join(ROOT, 'examples', name, 'README.md'), 'utf8'))![1]!;
-const output = (c: { events(): { event: string; line?: unknown }[] }) => c.events().filter((e) => e.event === 'hook.output').map((e) => e.line);
+const output = (c: { events(): { event: string; line?: unknown }[] }) =>
+  c
+    .events()
+    .filter((e) => e.event === 'hook.output')
+    .map((e) => e.line);
 
 describe.skipIf(NO_PODMAN)('the app examples, each run for real under hookvisor in a container', () => {
   let fs: Rootfs;
   beforeAll(() => void (fs = rootfs('host')));
 
-  it('python-app: with the README\'s command, app.py\'s own SIGTERM handler runs and its status is the container\'s', async () => {
-    const c = startContainer({ rootfs: fs, hooks: exampleHooks('python-app'), command: ['sh', '-c', readmeShellCommand('python-app').replace('examples/', '/examples/')], run: EXAMPLES });
+  it("python-app: with the README's command, app.py's own SIGTERM handler runs and its status is the container's", async () => {
+    const c = startContainer({
+      rootfs: fs,
+      hooks: exampleHooks('python-app'),
+      command: ['sh', '-c', readmeShellCommand('python-app').replace('examples/', '/examples/')],
+      run: EXAMPLES,
+    });
     await c.waitFor('app: running');
     await podman(['stop', '-t', '10', c.name]);
     expect(await c.exited).toBe(0);
@@ -29,7 +38,7 @@ describe.skipIf(NO_PODMAN)('the app examples, each run for real under hookvisor 
   }, 30_000);
 
   // start.sh execs node, so main's status, the container's and HOOKVISOR_EXIT_CODE are the app's own.
-  it('node-app: the container\'s exit status is the app\'s own', async () => {
+  it("node-app: the container's exit status is the app's own", async () => {
     const c = startContainer({ rootfs: fs, hooks: exampleHooks('node-app'), command: ['/examples/node-app/start.sh'], run: EXAMPLES, env: { PORT: '3000' } });
     await c.waitFor('app: listening');
     await podman(['stop', '-t', '10', c.name]);
@@ -52,7 +61,14 @@ describe.skipIf(NO_PODMAN)('the app examples, each run for real under hookvisor 
     mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'data/lock'), '');
     // The pod spec's terminationGracePeriodSeconds, passed as in pod.yaml.
-    const c = startContainer({ rootfs: fs, hooks: exampleHooks('kubernetes'), command: ['/usr/bin/node', '/fixtures/http-recorder.mjs', 'daemon'], dir, run: ['-v', `${dir}/data:/data`], env: { PORT: '8080', HOOKVISOR_GRACE_PERIOD: '45' } });
+    const c = startContainer({
+      rootfs: fs,
+      hooks: exampleHooks('kubernetes'),
+      command: ['/usr/bin/node', '/fixtures/http-recorder.mjs', 'daemon'],
+      dir,
+      run: ['-v', `${dir}/data:/data`],
+      env: { PORT: '8080', HOOKVISOR_GRACE_PERIOD: '45' },
+    });
     await c.waitFor('READY');
     await podman(['stop', '-t', '45', c.name]);
     expect(await c.exited).toBe(0);
@@ -64,11 +80,18 @@ describe.skipIf(NO_PODMAN)('the app examples, each run for real under hookvisor 
     expect(existsSync(join(dir, 'data/lock'))).toBe(false);
   }, 30_000);
 
-  it('compose: redis (Debian\'s redis-server) saves its data on the stop and has it after a restart', async () => {
+  it("compose: redis (Debian's redis-server) saves its data on the stop and has it after a restart", async () => {
     const dir = volume();
     mkdirSync(join(dir, 'data'));
     // As docker-compose.yml: the same 30 for stop_grace_period and HOOKVISOR_GRACE_PERIOD, pretty logs.
-    const spec = { rootfs: fs, hooks: exampleHooks('compose'), command: ['redis-server', '--dir', '/data/db', '--save', '3600 1', '--bind', '127.0.0.1', '--port', '6379'], dir, run: ['-v', `${dir}/data:/data`], env: { HOOKVISOR_GRACE_PERIOD: '30', HOOKVISOR_LOG_FORMAT: 'pretty', NO_COLOR: '1' } };
+    const spec = {
+      rootfs: fs,
+      hooks: exampleHooks('compose'),
+      command: ['redis-server', '--dir', '/data/db', '--save', '3600 1', '--bind', '127.0.0.1', '--port', '6379'],
+      dir,
+      run: ['-v', `${dir}/data:/data`],
+      env: { HOOKVISOR_GRACE_PERIOD: '30', HOOKVISOR_LOG_FORMAT: 'pretty', NO_COLOR: '1' },
+    };
     const c = startContainer(spec);
     await c.waitFor('Ready to accept connections');
     expect((await podman(['exec', c.name, 'redis-cli', 'SET', 'k', 'kept'])).stdout.trim()).toBe('OK');

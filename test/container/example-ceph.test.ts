@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { removeContainers, startContainer } from './helpers/container.js';
 import { exampleHooks } from './helpers/examples.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
@@ -19,8 +19,16 @@ function hooksWithLoopDevices(): string {
   const h = parse(exampleHooks('ceph-osd-luks'));
   const img = (n: string) => `/t/${n}.img`;
   h.hooks.preStart = [
-    { name: 'mount the lockbox', shell: `mkdir -p "$LOCKBOX" && losetup --find --show ${img('lockbox')} > /t/lockbox.dev && mount -o ro "$(cat /t/lockbox.dev)" "$LOCKBOX"`, timeout: '20s' },
-    { name: 'open the data device (losetup for luksOpen)', shell: `losetup --find --show ${img('data')} > /t/data.dev && test -s "$LOCKBOX/osd.key"`, timeout: '60s' },
+    {
+      name: 'mount the lockbox',
+      shell: `mkdir -p "$LOCKBOX" && losetup --find --show ${img('lockbox')} > /t/lockbox.dev && mount -o ro "$(cat /t/lockbox.dev)" "$LOCKBOX"`,
+      timeout: '20s',
+    },
+    {
+      name: 'open the data device (losetup for luksOpen)',
+      shell: `losetup --find --show ${img('data')} > /t/data.dev && test -s "$LOCKBOX/osd.key"`,
+      timeout: '60s',
+    },
     { name: 'open the block device (losetup for luksOpen)', shell: `losetup --find --show ${img('block')} > /t/block.dev`, timeout: '60s' },
     { name: 'mount the OSD data directory', shell: 'mkdir -p "$OSD_DIR" && mount -o noatime "$(cat /t/data.dev)" "$OSD_DIR"', timeout: '30s' },
   ];
@@ -28,8 +36,11 @@ function hooksWithLoopDevices(): string {
   h.hooks.postStop[1] = { name: 'close the data device (detachLoop for cryptClose)', detachLoop: img('data'), timeout: '10s' };
   h.hooks.postStop[2] = { name: 'close the block device (detachLoop for cryptClose)', detachLoop: img('block'), timeout: '10s' };
   // The example's lockbox is a partition; the stand-in's is a loop device of its own, detached last.
-  h.hooks.postStop.push({ name: 'detach the lockbox (the stand-in\'s own)', detachLoop: img('lockbox'), timeout: '10s' });
-  h.hooks.postStop.push({ name: 'check', shell: 'grep -c " /var/lib/ceph/" /proc/mounts | xargs /fixtures/mark.sh mounts left:; /fixtures/mark.sh "postStop $HOOKVISOR_STOP_REASON"' });
+  h.hooks.postStop.push({ name: "detach the lockbox (the stand-in's own)", detachLoop: img('lockbox'), timeout: '10s' });
+  h.hooks.postStop.push({
+    name: 'check',
+    shell: 'grep -c " /var/lib/ceph/" /proc/mounts | xargs /fixtures/mark.sh mounts left:; /fixtures/mark.sh "postStop $HOOKVISOR_STOP_REASON"',
+  });
   delete h.main;
   return stringify(h);
 }
@@ -40,7 +51,12 @@ function images(dir: string): void {
   mkdirSync(keys);
   for (const d of ['state', 'log']) mkdirSync(join(dir, d));
   writeFileSync(join(keys, 'osd.key'), 'not a real key\n');
-  for (const [name, size] of [['lockbox', '8M'], ['data', '16M'], ['block', '1M']] as const) execFileSync('truncate', ['-s', size, join(dir, `${name}.img`)]);
+  for (const [name, size] of [
+    ['lockbox', '8M'],
+    ['data', '16M'],
+    ['block', '1M'],
+  ] as const)
+    execFileSync('truncate', ['-s', size, join(dir, `${name}.img`)]);
   execFileSync('mkfs.ext4', ['-q', '-F', '-d', keys, join(dir, 'lockbox.img')]);
   execFileSync('mkfs.ext4', ['-q', '-F', join(dir, 'data.img')]);
 }
@@ -96,7 +112,12 @@ describe.skipIf(NO_PODMAN)('examples/ceph-osd-luks with loop devices and ext4 st
     expect(await c.exited).toBe(0);
     expect(c.marks()).toEqual(['ceph osd set noout', 'main got TERM', 'cleanup started', 'cleanup finished', 'mounts left: 0', 'postStop signal']);
     for (const name of ['lockbox', 'data', 'block']) expect(attached(dir, name), name).toBe(false);
-    expect(c.events().filter((e) => e.event === 'hook.end' && e.phase === 'postStop').every((e) => e.ok === true)).toBe(true);
+    expect(
+      c
+        .events()
+        .filter((e) => e.event === 'hook.end' && e.phase === 'postStop')
+        .every((e) => e.ok === true),
+    ).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'log/osd-0-last-stop.json'), 'utf8'))).toMatchObject({ reason: 'signal' });
   }, 40_000);
 

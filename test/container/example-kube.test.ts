@@ -45,7 +45,7 @@ function logsShow(name: string, text: string): Promise<void> {
 }
 
 describe.skipIf(NO_PODMAN)('examples/kubernetes/pod.yaml under podman kube play', () => {
-  it('the ConfigMap\'s hooks file drains before the SIGTERM and releases the volume, inside the pod\'s 45s', async () => {
+  it("the ConfigMap's hooks file drains before the SIGTERM and releases the volume, inside the pod's 45s", async () => {
     await podman(['kube', 'down', POD]);
     await importImage();
     const play = await podman(['kube', 'play', '--network', 'none', POD]);

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeContainers, startContainer } from './helpers/container.js';
 import { exampleHooks, startBeside, startIn, volume } from './helpers/examples.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
@@ -16,7 +16,8 @@ http { access_log off; client_body_temp_path /tmp/body; proxy_temp_path /tmp/pro
   server { listen 127.0.0.1:8080; root /t/www; location /slow { limit_rate 200k; } } }
 `;
 // A download that prints when its first bytes arrive and how many it got in the end.
-const CLIENT = (path: string) => `fetch('http://127.0.0.1:8080${path}').then(async (r) => { let n = 0; for await (const c of r.body) { if (!n) console.log('first bytes'); n += c.length; } console.log('got ' + n); }).catch((e) => console.log('failed ' + e.cause?.code));`;
+const CLIENT = (path: string) =>
+  `fetch('http://127.0.0.1:8080${path}').then(async (r) => { let n = 0; for await (const c of r.body) { if (!n) console.log('first bytes'); n += c.length; } console.log('got ' + n); }).catch((e) => console.log('failed ' + e.cause?.code));`;
 
 function nginxVolume(): { dir: string; run: string[] } {
   const dir = volume();
@@ -28,7 +29,7 @@ function nginxVolume(): { dir: string; run: string[] } {
   return { dir, run: ['-v', `${dir}/nginx.conf:/etc/nginx/nginx.conf:ro`] };
 }
 
-describe.skipIf(NO_PODMAN)('examples/nginx against Debian\'s nginx', () => {
+describe.skipIf(NO_PODMAN)("examples/nginx against Debian's nginx", () => {
   let fs: Rootfs;
   beforeAll(() => void (fs = rootfs('host')));
 
@@ -40,7 +41,11 @@ describe.skipIf(NO_PODMAN)('examples/nginx against Debian\'s nginx', () => {
     const slow = startBeside(c, fs, ['/usr/bin/node', '-e', CLIENT('/slow/big')]);
     await slow.until('first bytes');
     // podman refuses exec once a container is stopping: this client is in place before, waiting for its gate.
-    const during = startIn(c, ['/usr/bin/node', '-e', `const fs = require('fs'); console.log('waiting'); const t = setInterval(() => { if (fs.existsSync('/t/go')) { clearInterval(t); ${CLIENT('/index.html')} } }, 20);`]);
+    const during = startIn(c, [
+      '/usr/bin/node',
+      '-e',
+      `const fs = require('fs'); console.log('waiting'); const t = setInterval(() => { if (fs.existsSync('/t/go')) { clearInterval(t); ${CLIENT('/index.html')} } }, 20);`,
+    ]);
     await during.until('waiting');
     // The grace period the example's README asks for: podman stop -t 30 matches gracePeriod: 30s.
     const stopped = podman(['stop', '-t', '30', c.name]);
@@ -63,7 +68,7 @@ describe.skipIf(NO_PODMAN)('examples/nginx against Debian\'s nginx', () => {
   }, 40_000);
 
   // An image FROM the official nginx inherits STOPSIGNAL SIGQUIT: the example lists SIGQUIT in stop.signals.
-  it('with the official image\'s inherited STOPSIGNAL SIGQUIT the drain still runs before nginx quits', async () => {
+  it("with the official image's inherited STOPSIGNAL SIGQUIT the drain still runs before nginx quits", async () => {
     const { dir, run } = nginxVolume();
     const c = startContainer({ rootfs: fs, hooks: exampleHooks('nginx'), command: [], dir, run: [...run, '--stop-signal', 'SIGQUIT'] });
     await c.waitFor(/start worker process/, 'stderr');

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { removeContainers, startContainer, type Ctr } from './helpers/container.js';
+import { type Ctr, removeContainers, startContainer } from './helpers/container.js';
 import { exampleHooks, volume } from './helpers/examples.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
@@ -22,7 +22,7 @@ if (NO_PG && !NO_PODMAN && process.env.CI) throw new Error(`the postgres example
 
 const psql = (c: Ctr, sql: string) => podman(['exec', '--user', '999:999', c.name, `${BIN}/psql`, '-h', '/tmp', '-d', 'postgres', '-XAtc', sql]);
 
-describe.skipIf(NO_PODMAN || NO_PG)('examples/postgres against Debian\'s PostgreSQL', () => {
+describe.skipIf(NO_PODMAN || NO_PG)("examples/postgres against Debian's PostgreSQL", () => {
   let fs: Rootfs;
   beforeAll(() => void (fs = rootfs('host')));
 
@@ -31,8 +31,33 @@ describe.skipIf(NO_PODMAN || NO_PG)('examples/postgres against Debian\'s Postgre
     const data = join(dir, 'pgdata');
     mkdirSync(data, { mode: 0o700 });
     chownSync(data, 999, 999);
-    const spec = { rootfs: fs, hooks: exampleHooks('postgres'), command: [], dir, run: ['-v', `${data}:/var/lib/postgresql/data`], env: { PATH: `${BIN}:/usr/bin:/bin` } };
-    const init = await podman(['run', '--rm', '--network', 'none', '--user', '999:999', ...fs.mounts, '-v', `${data}:/var/lib/postgresql/data`, '--rootfs', `${fs.dir}:O`, `${BIN}/initdb`, '-D', '/var/lib/postgresql/data', '-A', 'trust', '--no-sync']);
+    const spec = {
+      rootfs: fs,
+      hooks: exampleHooks('postgres'),
+      command: [],
+      dir,
+      run: ['-v', `${data}:/var/lib/postgresql/data`],
+      env: { PATH: `${BIN}:/usr/bin:/bin` },
+    };
+    const init = await podman([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--user',
+      '999:999',
+      ...fs.mounts,
+      '-v',
+      `${data}:/var/lib/postgresql/data`,
+      '--rootfs',
+      `${fs.dir}:O`,
+      `${BIN}/initdb`,
+      '-D',
+      '/var/lib/postgresql/data',
+      '-A',
+      'trust',
+      '--no-sync',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     appendFileSync(join(data, 'postgresql.conf'), "unix_socket_directories = '/tmp'\nlisten_addresses = ''\n");
 

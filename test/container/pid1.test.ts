@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prepare, removeContainers, runArgs, startContainer } from './helpers/container.js';
 import { NO_PODMAN, podman, podmanArgv } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
@@ -11,7 +11,7 @@ describe.skipIf(NO_PODMAN)('hookvisor as PID 1 of a podman container: processes,
   let fs: Rootfs;
   beforeAll(() => void (fs = rootfs('host')));
 
-  it('reaps orphans and zombies as PID 1 and exits with main\'s code', async () => {
+  it("reaps orphans and zombies as PID 1 and exits with main's code", async () => {
     const c = startContainer({ rootfs: fs, command: ['/fixtures/orphans.sh', '6', '4'] });
     expect(await c.exited).toBe(4);
     const ev = c.events();
@@ -19,7 +19,7 @@ describe.skipIf(NO_PODMAN)('hookvisor as PID 1 of a podman container: processes,
     expect(ev.filter((e) => e.event === 'reaper.reaped').length).toBeGreaterThanOrEqual(3);
   }, 30_000);
 
-  it('behind podman run --init (catatonit as PID 1) it is a child subreaper and still reaps main\'s orphans', async () => {
+  it("behind podman run --init (catatonit as PID 1) it is a child subreaper and still reaps main's orphans", async () => {
     const c = startContainer({ rootfs: fs, command: ['/fixtures/orphans.sh', '6', '4'], run: ['--init'] });
     expect(await c.exited).toBe(4);
     const ev = c.events();
@@ -42,7 +42,12 @@ hooks:
     await podman(['stop', '-t', '20', c.name]);
     expect(await c.exited).toBe(0);
     expect(c.marks()).toEqual(['main got TERM', 'cleanup started', 'cleanup finished', 'postStop', 'unmounted']);
-    expect(c.events().filter((e) => e.event === 'hook.end').every((e) => e.ok === true)).toBe(true);
+    expect(
+      c
+        .events()
+        .filter((e) => e.event === 'hook.end')
+        .every((e) => e.ok === true),
+    ).toBe(true);
   }, 30_000);
 
   it('podman kill -s KILL, then a new container on the same state: volume runs the lost postStop first (recovery)', async () => {
@@ -63,7 +68,7 @@ hooks:
     }
   }, 30_000);
 
-  it('podman run -it: main owns the pseudo-terminal, reads a line and its status is the container\'s', async () => {
+  it("podman run -it: main owns the pseudo-terminal, reads a line and its status is the container's", async () => {
     const spec = { rootfs: fs, command: ['/fixtures/tty-main.sh'], run: ['-it'], env: { HOOKVISOR_LOG_FORMAT: 'pretty', NO_COLOR: '1' } };
     const { name, dir } = prepare(spec);
     const { argv, env } = podmanArgv(runArgs(spec, name, dir));

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventNames, removeContainers, startContainer } from './helpers/container.js';
 import { NO_PODMAN, podman } from './helpers/podman.js';
-import { rootfs, type Rootfs } from './helpers/rootfs.js';
+import { type Rootfs, rootfs } from './helpers/rootfs.js';
 
 afterEach(removeContainers);
 
@@ -16,7 +16,7 @@ describe.skipIf(NO_PODMAN)('hookvisor as the ENTRYPOINT of a podman container', 
   let fs: Rootfs;
   beforeAll(() => void (fs = rootfs('host')));
 
-  it('podman stop -t 10: preStop, the signal, main gone, postStop; the exit code is main\'s', async () => {
+  it("podman stop -t 10: preStop, the signal, main gone, postStop; the exit code is main's", async () => {
     const c = startContainer({ rootfs: fs, hooks: MARKING, command: ['/fixtures/main-trap.sh'], env: { TRAP_EXIT: '7' } });
     await c.waitFor('READY');
     const stop = await podman(['stop', '-t', '10', c.name]);
@@ -35,15 +35,19 @@ describe.skipIf(NO_PODMAN)('hookvisor as the ENTRYPOINT of a podman container', 
     expect(c.marks()).toEqual(['main started', 'postStop reason=exit code=3']);
   }, 30_000);
 
-  it.each(['SIGQUIT', 'SIGINT'])('--stop-signal %s with a matching stop.signals is a graceful stop', async (sig) => {
-    const hooks = `version: 1\nstop: { signals: [${sig}], forward: SIGTERM, timeout: 5s }\nhooks:\n  preStop: [{ run: [/fixtures/mark.sh, preStop] }]\n  postStop: [{ run: [/fixtures/mark.sh, postStop] }]\n`;
-    const c = startContainer({ rootfs: fs, hooks, command: ['/fixtures/main-trap.sh'], run: ['--stop-signal', sig] });
-    await c.waitFor('READY');
-    await podman(['stop', '-t', '10', c.name]);
-    expect(await c.exited).toBe(0);
-    expect(c.marks()).toEqual(['main started', 'preStop', 'main got TERM', 'postStop']);
-    expect(c.events().find((e) => e.event === 'signal.received')).toMatchObject({ signal: sig });
-  }, 30_000);
+  it.each(['SIGQUIT', 'SIGINT'])(
+    '--stop-signal %s with a matching stop.signals is a graceful stop',
+    async (sig) => {
+      const hooks = `version: 1\nstop: { signals: [${sig}], forward: SIGTERM, timeout: 5s }\nhooks:\n  preStop: [{ run: [/fixtures/mark.sh, preStop] }]\n  postStop: [{ run: [/fixtures/mark.sh, postStop] }]\n`;
+      const c = startContainer({ rootfs: fs, hooks, command: ['/fixtures/main-trap.sh'], run: ['--stop-signal', sig] });
+      await c.waitFor('READY');
+      await podman(['stop', '-t', '10', c.name]);
+      expect(await c.exited).toBe(0);
+      expect(c.marks()).toEqual(['main started', 'preStop', 'main got TERM', 'postStop']);
+      expect(c.events().find((e) => e.event === 'signal.received')).toMatchObject({ signal: sig });
+    },
+    30_000,
+  );
 
   it('podman kill -s HUP runs the on: task, forwards HUP, and main keeps running', async () => {
     const hooks = `version: 1\non:\n  SIGHUP: { tasks: [{ run: [/fixtures/mark.sh, reload] }] }\n`;

@@ -12,13 +12,19 @@ export interface StopOutcome {
  * Plays kubelet or `docker stop`: runs the pod's own preStop hook if given, sends SIGTERM, and SIGKILLs
  * hookvisor when the grace period, counted from the start of preStop, runs out.
  */
-export async function orchestratorStop(hv: Hv, gracePeriodMs: number, opts: { preStop?: () => Promise<void>; signal?: (sig: NodeJS.Signals) => void } = {}): Promise<StopOutcome> {
+export async function orchestratorStop(
+  hv: Hv,
+  gracePeriodMs: number,
+  opts: { preStop?: () => Promise<void>; signal?: (sig: NodeJS.Signals) => void } = {},
+): Promise<StopOutcome> {
   const send = opts.signal ?? ((sig: NodeJS.Signals) => hv.signal(sig));
   const start = performance.now();
   await opts.preStop?.();
   send('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, gracePeriodMs - (performance.now() - start)))));
+  const deadline = new Promise<'deadline'>(
+    (resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, gracePeriodMs - (performance.now() - start)))),
+  );
   const first = await Promise.race([hv.exited, deadline]);
   clearTimeout(timer);
   if (first === 'deadline') {

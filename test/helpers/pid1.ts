@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startHookvisor, type Hv, type StartOptions } from './hookvisor.js';
+import { type Hv, type StartOptions, startHookvisor } from './hookvisor.js';
 
 function probe(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root: unshare --pid needs root';

@@ -2,7 +2,7 @@
 // usage errors, log level and format, and main keeping the real stdin/stdout/stderr.
 import { readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, parseEvents, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -136,8 +136,8 @@ describe('logging', () => {
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(line).toMatch(PRETTY);
     expect(hv.events()).toEqual([]);
-    expect(lines.some((l) => / INFO  main started \(pid \d+\): .*exit-with\.sh 3$/.test(l))).toBe(true);
-    expect(lines.at(-1)).toMatch(/ INFO  exiting with 3 \(exit\)$/);
+    expect(lines.some((l) => / INFO {2}main started \(pid \d+\): .*exit-with\.sh 3$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/ INFO {2}exiting with 3 \(exit\)$/);
   });
 
   it('--log-level warn hides info events and keeps errors', () =>
@@ -147,7 +147,10 @@ describe('logging', () => {
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       const events = hv.events();
       // A postStop task and no grace period: the warning at start is kept too.
-      expect(events.map((e) => [e.event, e.level])).toEqual([['budget.unknown', 40], ['hook.end', 50]]);
+      expect(events.map((e) => [e.event, e.level])).toEqual([
+        ['budget.unknown', 40],
+        ['hook.end', 50],
+      ]);
       // Nothing but JSON records on stderr.
       expect(hv.stderr.trimEnd().split('\n')).toHaveLength(2);
     }));
@@ -184,7 +187,7 @@ describe("main keeps the container's real stdin, stdout and stderr", () => {
     expect(eventsNamed(hv.events(), 'hook.output')).toEqual([]);
   });
 
-  it('main reads what is written to hookvisor\'s stdin', async () => {
+  it("main reads what is written to hookvisor's stdin", async () => {
     const hv = startHookvisor(['--', 'sh', '-c', 'read line; echo "main read: $line"'], { stdin: 'pipe' });
     hv.child.stdin!.end('hello from the container\n');
     expect(await hv.exited).toEqual({ code: 0, signal: null });

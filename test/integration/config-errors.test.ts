@@ -103,17 +103,23 @@ const cases: Case[] = [
   {
     name: 'run and shell both given',
     text: `${PRE}    - run: [echo]\n      shell: echo\n`,
-    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and shell`],
+    errors: (f) => [
+      `${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and shell`,
+    ],
   },
   {
     name: 'neither run nor shell given',
     text: `${PRE}    - name: nothing to do\n`,
-    errors: (f) => [`${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop`],
+    errors: (f) => [
+      `${f}:4:7: hooks.preStart[1]: a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop`,
+    ],
   },
   {
     name: 'an http URL with a password (fetch refuses it, and it would show in dry-run and the logs)',
     text: `${PRE}    - http: { url: "http://admin:s3cret@127.0.0.1:8080/drain" }\n`,
-    errors: (f) => [`${f}:4:20: hooks.preStart[1].http.url: a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic \${CREDENTIALS}"`],
+    errors: (f) => [
+      `${f}:4:20: hooks.preStart[1].http.url: a URL cannot carry a user or password: send them as a header, such as Authorization: "Basic \${CREDENTIALS}"`,
+    ],
   },
   {
     name: 'unknown signal',
@@ -167,7 +173,12 @@ describe('config errors through the CLI', () => {
       const hv = startHookvisor(['--hooks', file, ...command], { env: { MARK: mark, [UNSET]: undefined } });
       const exit = await hv.exited;
       expect(exit).toEqual({ code: 2, signal: null });
-      expect(hv.stderr).toBe(c.errors(file, c.text ?? '').map((e) => `hookvisor: ${e}\n`).join(''));
+      expect(hv.stderr).toBe(
+        c
+          .errors(file, c.text ?? '')
+          .map((e) => `hookvisor: ${e}\n`)
+          .join(''),
+      );
       expect(hv.stderr).not.toMatch(/^\s+at /m);
       expect(hv.stdout).toBe('');
       expect(readMarks(mark)).toEqual([]);

@@ -13,28 +13,40 @@ const HOOKS = `hooks:
 `;
 
 describe('no grace period configured, postStop has tasks', () => {
-  it.skipIf(NO_UNSHARE)("a main that ignores SIGTERM, stopped on Docker's default 10s clock: postStop completes before the SIGKILL", () =>
-    withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
-      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-ignore-term.sh')], { env: { MARK: mark, HOOKVISOR_GRACE_PERIOD: undefined } });
-      await hv.waitFor('READY');
-      const stop = await orchestratorStop(hv, 10_000, { signal: hv.signalPid1 });
-      expect(stop).toMatchObject({ killed: false, code: 137 });
-      expect(readMarks(mark)).toEqual(['main started', 'postStop signal']);
-      // Said at start, before main runs: what the defaults give, and how to do better.
-      const events = hv.events();
-      const warned = events.findIndex((e) => e.event === 'budget.unknown');
-      expect(warned).toBeGreaterThanOrEqual(0);
-      expect(warned).toBeLessThan(events.findIndex((e) => e.event === 'main.start'));
-      expect(events[warned]).toMatchObject({ level: 40, timeoutMs: 5000, outcomes: [expect.stringContaining("Docker's and podman's default of 10s"), expect.stringContaining("Kubernetes' default of 30s")] });
-    }), 30_000);
+  it.skipIf(NO_UNSHARE)(
+    "a main that ignores SIGTERM, stopped on Docker's default 10s clock: postStop completes before the SIGKILL",
+    () =>
+      withDir(async ({ dir, mark }) => {
+        const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
+        const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-ignore-term.sh')], { env: { MARK: mark, HOOKVISOR_GRACE_PERIOD: undefined } });
+        await hv.waitFor('READY');
+        const stop = await orchestratorStop(hv, 10_000, { signal: hv.signalPid1 });
+        expect(stop).toMatchObject({ killed: false, code: 137 });
+        expect(readMarks(mark)).toEqual(['main started', 'postStop signal']);
+        // Said at start, before main runs: what the defaults give, and how to do better.
+        const events = hv.events();
+        const warned = events.findIndex((e) => e.event === 'budget.unknown');
+        expect(warned).toBeGreaterThanOrEqual(0);
+        expect(warned).toBeLessThan(events.findIndex((e) => e.event === 'main.start'));
+        expect(events[warned]).toMatchObject({
+          level: 40,
+          timeoutMs: 5000,
+          outcomes: [expect.stringContaining("Docker's and podman's default of 10s"), expect.stringContaining("Kubernetes' default of 30s")],
+        });
+      }),
+    30_000,
+  );
 
   it("dry-run says what happens under Docker's 10s and Kubernetes' 30s, and that the wait for main defaults to 5s", () =>
     withDir(async ({ dir }) => {
       const dry = await runHookvisor(['dry-run', '--hooks', writeFile(dir, 'hooks.yaml', HOOKS)], { env: { HOOKVISOR_GRACE_PERIOD: undefined } });
       expect(dry.code).toBe(0);
-      expect(dry.stdout).toContain('wait up to 5s for main and everything it started to exit (the default while no grace period is known and postStop has tasks; otherwise 10s)');
-      expect(dry.stdout).toContain("WARNING: no grace period is known (stop.gracePeriod, --grace-period, HOOKVISOR_GRACE_PERIOD), so postStop's time is not reserved:");
+      expect(dry.stdout).toContain(
+        'wait up to 5s for main and everything it started to exit (the default while no grace period is known and postStop has tasks; otherwise 10s)',
+      );
+      expect(dry.stdout).toContain(
+        "WARNING: no grace period is known (stop.gracePeriod, --grace-period, HOOKVISOR_GRACE_PERIOD), so postStop's time is not reserved:",
+      );
       expect(dry.stdout).toContain("under Docker's and podman's default of 10s: postStop starts by +7s and its worst case ends by +9.4s: it fits");
       expect(dry.stdout).toContain("under Kubernetes' default of 30s: postStop starts by +7s and its worst case ends by +9.4s: it fits");
     }));
@@ -45,7 +57,9 @@ describe('no grace period configured, postStop has tasks', () => {
       const dry = await runHookvisor(['dry-run', '--hooks', hooks], { env: { HOOKVISOR_GRACE_PERIOD: undefined } });
       expect(dry.code).toBe(0);
       expect(dry.stdout).toContain('wait up to 10s for main and everything it started to exit\n');
-      expect(dry.stdout).toContain("under Docker's and podman's default of 10s: postStop starts only at +12s when main ignores the stop signal: SIGKILL at 10s comes first and the cleanup is lost");
+      expect(dry.stdout).toContain(
+        "under Docker's and podman's default of 10s: postStop starts only at +12s when main ignores the stop signal: SIGKILL at 10s comes first and the cleanup is lost",
+      );
       expect(dry.stdout).toContain("under Kubernetes' default of 30s: postStop starts by +12s and its worst case ends by +14.4s: it fits");
     }));
 
@@ -54,7 +68,9 @@ describe('no grace period configured, postStop has tasks', () => {
       const withGrace = await runHookvisor(['dry-run', '--grace-period', '30', '--hooks', writeFile(dir, 'hooks.yaml', HOOKS)]);
       expect(withGrace.stdout).toContain('wait up to 10s for main');
       expect(withGrace.stdout).not.toContain('no grace period is known');
-      const noPostStop = await runHookvisor(['--hooks', writeFile(dir, 'plain.yaml', 'hooks: {}\n'), '--', 'true'], { env: { HOOKVISOR_GRACE_PERIOD: undefined } });
+      const noPostStop = await runHookvisor(['--hooks', writeFile(dir, 'plain.yaml', 'hooks: {}\n'), '--', 'true'], {
+        env: { HOOKVISOR_GRACE_PERIOD: undefined },
+      });
       expect(noPostStop.code).toBe(0);
       expect(eventsNamed(noPostStop.events, 'budget.unknown')).toEqual([]);
     }));

@@ -24,26 +24,43 @@ describe('cryptClose: (dm-crypt is not available here: a stand-in cryptsetup on 
     withDir(async ({ dir, mark }) => {
       const { bin, mapper } = openMapping(dir);
       // The stand-in is busy the first time, then closes the mapping as cryptsetup would.
-      writeFileSync(join(bin, 'cryptsetup'), `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$2"\n`);
+      writeFileSync(
+        join(bin, 'cryptsetup'),
+        `#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\nif [ ! -e "$MARK.busy" ]; then touch "$MARK.busy"; echo "Device $2 is still in use." >&2; exit 5; fi\nrm -f "$2"\n`,
+      );
       chmodSync(join(bin, 'cryptsetup'), 0o755);
-      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 5s }\n    - { name: close again, cryptClose: "${MAPPER}/osd-data" }\n');
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 5s }\n    - { name: close again, cryptClose: "${MAPPER}/osd-data" }\n',
+      );
       const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, MAPPER: mapper, PATH: `${bin}:${process.env.PATH}` } });
       const data = join(mapper, 'osd-data');
       expect(r.code).toBe(0);
       expect(readMarks(mark)).toEqual([`cryptsetup close ${data}`, `cryptsetup close ${data}`]);
       expect(existsSync(data)).toBe(false);
-      expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok])).toEqual([['close data', true], ['close again', true]]);
+      expect(eventsNamed(r.events, 'hook.end').map((e) => [e.task, e.ok])).toEqual([
+        ['close data', true],
+        ['close again', true],
+      ]);
       expect(lines(r.events, 'close again')).toEqual([`close ${data}: nothing to do`]);
       // The wait is in the logs: what kept it busy, then that it is done.
       expect(lines(r.events, 'close data')).toEqual([`busy: Device ${data} is still in use.; waiting`, `close ${data}: done`]);
     }));
 
-  it('fails at once with cryptsetup\'s message when the failure is not a busy device: waiting would not change it', () =>
+  it("fails at once with cryptsetup's message when the failure is not a busy device: waiting would not change it", () =>
     withDir(async ({ dir, mark }) => {
       const { bin, mapper } = openMapping(dir);
-      writeFileSync(join(bin, 'cryptsetup'), '#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\necho "Cannot initialize device-mapper. Is dm_mod kernel module loaded?" >&2\nexit 1\n');
+      writeFileSync(
+        join(bin, 'cryptsetup'),
+        '#!/bin/sh\necho "cryptsetup $*" >> "$MARK"\necho "Cannot initialize device-mapper. Is dm_mod kernel module loaded?" >&2\nexit 1\n',
+      );
       chmodSync(join(bin, 'cryptsetup'), 0o755);
-      const hooks = writeFile(dir, 'hooks.yaml', 'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 3s }\n    - { name: close missing, cryptClose: "${MAPPER}/osd-data", timeout: 3s, env: { PATH: /nonexistent } }\n');
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        'hooks:\n  postStop:\n    - { name: close data, cryptClose: "${MAPPER}/osd-data", timeout: 3s }\n    - { name: close missing, cryptClose: "${MAPPER}/osd-data", timeout: 3s, env: { PATH: /nonexistent } }\n',
+      );
       const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, MAPPER: mapper, PATH: `${bin}:${process.env.PATH}` } });
       const data = join(mapper, 'osd-data');
       expect(r.code).toBe(0);
@@ -64,7 +81,11 @@ describe.skipIf(!root)('detachLoop:', () => {
       onTestFinished(() => {
         if (existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)) execFileSync('losetup', ['-d', dev]);
       });
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img} }\n    - { name: detach again, detachLoop: ${dev} }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img} }\n    - { name: detach again, detachLoop: ${dev} }\n`,
+      );
       const r = await runHookvisor(['--hooks', hooks, '--', 'true']);
       expect(r.code).toBe(0);
       expect(existsSync(`/sys/block/${dev.slice(5)}/loop/backing_file`)).toBe(false);
@@ -73,7 +94,7 @@ describe.skipIf(!root)('detachLoop:', () => {
       expect(readFileSync(img).length).toBe(1024 * 1024);
     }));
 
-  it('fails at once with losetup\'s message when the failure is not a busy device', () =>
+  it("fails at once with losetup's message when the failure is not a busy device", () =>
     withDir(async ({ dir, mark }) => {
       const img = join(dir, 'disk.img');
       writeFileSync(img, Buffer.alloc(1024 * 1024));
@@ -86,12 +107,22 @@ describe.skipIf(!root)('detachLoop:', () => {
       mkdirSync(bin);
       // The stand-in lists what is attached as losetup does, and refuses to detach.
       const real = execFileSync('sh', ['-c', 'command -v losetup'], { encoding: 'utf8' }).trim();
-      writeFileSync(join(bin, 'losetup'), `#!/bin/sh\nif [ "$1" = --list ]; then exec ${real} "$@"; fi\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n`);
+      writeFileSync(
+        join(bin, 'losetup'),
+        `#!/bin/sh\nif [ "$1" = --list ]; then exec ${real} "$@"; fi\necho "losetup $*" >> "$MARK"\necho "losetup: $2: detach failed: Operation not permitted" >&2\nexit 1\n`,
+      );
       chmodSync(join(bin, 'losetup'), 0o755);
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - { name: detach, detachLoop: ${img}, timeout: 3s }\n`);
       const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark, PATH: `${bin}:${process.env.PATH}` } });
       expect(r.code).toBe(0);
       expect(readMarks(mark)).toEqual([`losetup -d ${dev}`]);
-      expect(eventsNamed(r.events, 'hook.end')).toEqual([expect.objectContaining({ task: 'detach', ok: false, timedOut: false, error: `detach ${img}: losetup: ${dev}: detach failed: Operation not permitted` })]);
+      expect(eventsNamed(r.events, 'hook.end')).toEqual([
+        expect.objectContaining({
+          task: 'detach',
+          ok: false,
+          timedOut: false,
+          error: `detach ${img}: losetup: ${dev}: detach failed: Operation not permitted`,
+        }),
+      ]);
     }));
 });

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, killLeftovers, ROOT, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
+import { fixture, killLeftovers, ROOT, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -89,11 +89,11 @@ describe('dry-run', () => {
         "exit      main's status: its exit code, or 128+N when signal N ended it",
         // Each shell or run attempt counts 400ms past its timeout: SIGKILL, the wait for it, its last output.
         'Worst-case stop: 1m18.2s = preStop 5.4s + wait 10s + after SIGKILL 2s + postStop 1m800ms',
-        /^preStop   █+·+  \+0ms drain$/,
-        /^wait      ·+█+·+  \+5.4s SIGTERM to main, wait up to 10s$/,
-        /^SIGKILL   ·+█+·+  \+15.4s if anything is left; wait up to 2s$/,
-        /^postStop  ·+█+·+  \+17.4s release the volume$/,
-        /^postStop  ·+█+·?  \+47.8s report$/,
+        /^preStop {3}█+·+ {2}\+0ms drain$/,
+        /^wait {6}·+█+·+ {2}\+5.4s SIGTERM to main, wait up to 10s$/,
+        /^SIGKILL {3}·+█+·+ {2}\+15.4s if anything is left; wait up to 2s$/,
+        /^postStop {2}·+█+·+ {2}\+17.4s release the volume$/,
+        /^postStop {2}·+█+·? {2}\+47.8s report$/,
         /^exit +▲ \+1m18.2s at the latest$/,
       ]);
       // Node >= 22.1 keeps its compile cache under TMPDIR: Node's, not the plan's doing.
@@ -134,12 +134,12 @@ describe('dry-run', () => {
         '       timeout 6s, on failure continue, when always, cwd /tmp',
         // when: exit tasks do not run after a stop signal, so they are not part of the worst case.
         'Worst-case stop: 19.6s = preStop 3.8s + wait 3s + after SIGKILL 2s + postStop 10.8s',
-        /  \+0ms first$/,
-        /  \+1.4s sh .*mark\.sh preStop 2$/,
-        /  \+3.8s SIGINT to main, wait up to 3s$/,
-        /  \+6.8s if anything is left; wait up to 2s$/,
-        /  \+8.8s sh .*mark\.sh code=\$\{HOOKVISOR_EXIT_CODE\}$/,
-        /  \+13.2s touch "\$MARK_DIR\/postStop"$/,
+        / {2}\+0ms first$/,
+        / {2}\+1.4s sh .*mark\.sh preStop 2$/,
+        / {2}\+3.8s SIGINT to main, wait up to 3s$/,
+        / {2}\+6.8s if anything is left; wait up to 2s$/,
+        / {2}\+8.8s sh .*mark\.sh code=\$\{HOOKVISOR_EXIT_CODE\}$/,
+        / {2}\+13.2s touch "\$MARK_DIR\/postStop"$/,
         /▲ \+19.6s at the latest$/,
       ]);
     }));

@@ -9,7 +9,11 @@ const docs: [string, string][] = [
   ['Dockerfile.example', 'hooks.example.yaml'],
   ...readdirSync(join(ROOT, 'examples'))
     .filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml')))
-    .flatMap((d) => ['README.md', 'Dockerfile', 'hooks.yaml'].filter((f) => existsSync(join(ROOT, 'examples', d, f))).map((f): [string, string] => [`examples/${d}/${f}`, `examples/${d}/hooks.yaml`])),
+    .flatMap((d) =>
+      ['README.md', 'Dockerfile', 'hooks.yaml']
+        .filter((f) => existsSync(join(ROOT, 'examples', d, f)))
+        .map((f): [string, string] => [`examples/${d}/${f}`, `examples/${d}/hooks.yaml`]),
+    ),
 ];
 
 /** The quoted dry-run lines: `Worst-case stop: ...` and `Grace period ...` in backticks. */
@@ -31,13 +35,16 @@ describe('numbers quoted in the READMEs, Dockerfiles and comments are what dry-r
     for (const a of ab) expect(Math.round(Number(postStop?.[1]) / (postStop?.[2] === 'ms' ? 1000 : 1)), `${doc} says about ${a}s`).toBe(a);
   });
 
-  it.each(readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml'))))('examples/%s: a gracePeriod in the hooks file is matched in its README', (name) => {
-    const grace = /^\s+gracePeriod: (\d+)s$/m.exec(readFileSync(join(ROOT, 'examples', name, 'hooks.yaml'), 'utf8'))?.[1];
-    if (grace === undefined) return;
-    const readme = readFileSync(join(ROOT, 'examples', name, 'README.md'), 'utf8');
-    const matched = [`docker stop -t ${grace}`, `stop_grace_period: ${grace}s`, `terminationGracePeriodSeconds: ${grace}`].filter((m) => readme.includes(m));
-    expect(matched, `examples/${name}/README.md says how to match gracePeriod: ${grace}s`).not.toEqual([]);
-  });
+  it.each(readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml'))))(
+    'examples/%s: a gracePeriod in the hooks file is matched in its README',
+    (name) => {
+      const grace = /^\s+gracePeriod: (\d+)s$/m.exec(readFileSync(join(ROOT, 'examples', name, 'hooks.yaml'), 'utf8'))?.[1];
+      if (grace === undefined) return;
+      const readme = readFileSync(join(ROOT, 'examples', name, 'README.md'), 'utf8');
+      const matched = [`docker stop -t ${grace}`, `stop_grace_period: ${grace}s`, `terminationGracePeriodSeconds: ${grace}`].filter((m) => readme.includes(m));
+      expect(matched, `examples/${name}/README.md says how to match gracePeriod: ${grace}s`).not.toEqual([]);
+    },
+  );
 
   it('finds the quotes it checks', () => {
     const all = docs.flatMap(([doc]) => quotes(readFileSync(join(ROOT, doc), 'utf8')));

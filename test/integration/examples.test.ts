@@ -10,7 +10,12 @@ import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 afterEach(killPid1s);
 afterEach(killLeftovers);
 
-const hooksFiles = ['hooks.example.yaml', ...readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml'))).map((d) => `examples/${d}/hooks.yaml`)];
+const hooksFiles = [
+  'hooks.example.yaml',
+  ...readdirSync(join(ROOT, 'examples'))
+    .filter((d) => existsSync(join(ROOT, 'examples', d, 'hooks.yaml')))
+    .map((d) => `examples/${d}/hooks.yaml`),
+];
 
 describe('examples', () => {
   it('has the seven example folders, each with hooks.yaml and README.md', () => {
@@ -47,7 +52,7 @@ describe('examples', () => {
 });
 
 describe('hooks.example.yaml run for real', () => {
-  it('the volume\'s lock records main\'s pid while main runs, and is released after the stop', async () => {
+  it("the volume's lock records main's pid while main runs, and is released after the stop", async () => {
     const { dir, cleanup } = tempDir();
     try {
       const hv = startHookvisor(['--hooks', 'hooks.example.yaml'], { env: { TMPDIR: dir } });
@@ -65,9 +70,12 @@ describe('hooks.example.yaml run for real', () => {
 });
 
 describe.skipIf(NO_UNSHARE)('node-app: the shell-form failure next to the hookvisor fix', () => {
-  it('behind the shell form\'s /bin/sh as PID 1 the app never hears SIGTERM and is SIGKILLed; behind hookvisor it shuts down gracefully', async () => {
+  it("behind the shell form's /bin/sh as PID 1 the app never hears SIGTERM and is SIGKILLed; behind hookvisor it shuts down gracefully", async () => {
     // Broken, as Dockerfile.broken's shell form: /bin/sh -c ./start.sh is PID 1 (start.sh's exec is in a child shell).
-    const broken = spawn('unshare', ['--pid', '--fork', '--mount-proc', '/bin/sh', '-c', join(ROOT, 'examples/node-app/start.sh')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const broken = spawn('unshare', ['--pid', '--fork', '--mount-proc', '/bin/sh', '-c', join(ROOT, 'examples/node-app/start.sh')], {
+      env: { ...process.env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     broken.stdout.on('data', (d) => (out += d));
     const brokenExit = new Promise<number | null>((resolve) => broken.on('close', (code) => resolve(code)));

@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ const execAs = (build: string, ids: string[], argv: string[], more: SpawnSyncOpt
 const NOBODY = ['65534', '65534', '65534,100'];
 
 /** One field of /proc/PID/status, tabs turned into single spaces. */
-const field = (status: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, "m").exec(status)?.[1]?.trim().replace(/\s+/g, ' ');
+const field = (status: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(status)?.[1]?.trim().replace(/\s+/g, ' ');
 // The program reads its own status; a shell reading its own would catch it blocking signals around a fork.
 const REPORT = ['cat', '/proc/self/status'];
 
@@ -94,11 +94,18 @@ describe.skipIf(!root)('exec-as (as root; skipped otherwise, since it changes ui
 
     it('without koffi: 126 and what is missing, nothing run', () => {
       const r = execAs(build, NOBODY, ['true'], { env: { ...env, NODE_OPTIONS: `--import ${fixture('block-koffi.mjs')}` } });
-      expect([r.status, r.stderr]).toEqual([126, "hookvisor: cannot run true as uid 65534 gid 65534 groups 65534,100: koffi is needed to exec (Cannot find package 'koffi')\n"]);
+      expect([r.status, r.stderr]).toEqual([
+        126,
+        "hookvisor: cannot run true as uid 65534 gid 65534 groups 65534,100: koffi is needed to exec (Cannot find package 'koffi')\n",
+      ]);
     });
 
     it('a malformed command line is a usage error: 2', () => {
-      for (const ids of [['x', '1', ''], ['1', '1', '2,,3'], ['2147483648', '1', '']]) {
+      for (const ids of [
+        ['x', '1', ''],
+        ['1', '1', '2,,3'],
+        ['2147483648', '1', ''],
+      ]) {
         const r = execAs(build, ids, ['true']);
         expect([r.status, r.stderr]).toEqual([2, 'hookvisor: usage: exec-as UID GID GROUPS -- PROGRAM [ARG...]\n']);
       }

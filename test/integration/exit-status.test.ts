@@ -2,7 +2,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, tempDir, writeFile, type LogRecord } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, type LogRecord, readMarks, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

@@ -8,10 +8,16 @@ import { CLI, eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, star
 afterEach(killLeftovers);
 
 describe('faults and load', () => {
-  it('an uncaught exception is logged in the run\'s log format: a pretty line with --log-format pretty, not raw JSON', () =>
+  it("an uncaught exception is logged in the run's log format: a pretty line with --log-format pretty, not raw JSON", () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`);
-      const hv = startHookvisor(['--log-format', 'pretty', '--hooks', hooks, '--', 'sh', '-c', 'echo READY; exec sleep 1000'], { env: { MARK: mark, NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` } });
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`,
+      );
+      const hv = startHookvisor(['--log-format', 'pretty', '--hooks', hooks, '--', 'sh', '-c', 'echo READY; exec sleep 1000'], {
+        env: { MARK: mark, NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` },
+      });
       await hv.waitFor(/internal error during callback: Error: injected fault in hook output handling/, 'stderr');
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -54,7 +60,10 @@ describe('faults and load', () => {
   it('keeps supervising and runs postStop when its stderr is a broken pipe', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
-      const child = spawn(process.execPath, [CLI, '--hooks', hooks, '--', fixture('main-trap.sh')], { env: { ...process.env, MARK: mark }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, '--hooks', hooks, '--', fixture('main-trap.sh')], {
+        env: { ...process.env, MARK: mark },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       // Nobody reads hookvisor's logs any more: every write to its stderr now fails with EPIPE.
       child.stderr.destroy();
       await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('READY') && resolve()));
@@ -67,7 +76,10 @@ describe('faults and load', () => {
   it('keeps supervising and runs postStop when its stderr is closed', () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
-      const child = spawn('sh', ['-c', `exec 2>&-; exec "${process.execPath}" "${CLI}" --hooks "${hooks}" -- "${fixture('main-trap.sh')}"`], { env: { ...process.env, MARK: mark }, stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn('sh', ['-c', `exec 2>&-; exec "${process.execPath}" "${CLI}" --hooks "${hooks}" -- "${fixture('main-trap.sh')}"`], {
+        env: { ...process.env, MARK: mark },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('READY') && resolve()));
       child.kill('SIGTERM');
       expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
@@ -76,22 +88,26 @@ describe('faults and load', () => {
 });
 
 describe('hooks that misbehave', () => {
-  it('a hook writing 100 MB: memory stays bounded, the first 10,000 lines are logged and the rest counted', () =>
-    withDir(async ({ dir, mark }) => {
-      // 1,059,168 lines of up to 99 characters, then hookvisor's peak memory as the next task sees it.
-      const hooks = writeFile(
-        dir,
-        'hooks.yaml',
-        `hooks:\n  preStart:\n    - name: chatty\n      shell: 'head -c 104857600 /dev/zero | tr "\\\\0" x | fold -w 99'\n    - shell: 'grep VmHWM /proc/$PPID/status | tr -s " \\t" " " | cut -d" " -f2 > "$MARK"'\n`,
-      );
-      const hv = startHookvisor(['--log-level', 'info', '--hooks', hooks, '--', 'true'], { env: { MARK: mark } });
-      expect((await hv.exited).code).toBe(0);
-      const output = hv.events().filter((e) => e.event === 'hook.output' && e.task === 'chatty');
-      expect(output).toHaveLength(10_001);
-      expect(output[0]!.line).toBe('x'.repeat(99));
-      expect(output.at(-1)!.line).toBe(`[${1_059_168 - 10_000} more lines not logged]`);
-      expect(Number(readMarks(mark)[0])).toBeLessThan(200 * 1024);
-    }), 60_000);
+  it(
+    'a hook writing 100 MB: memory stays bounded, the first 10,000 lines are logged and the rest counted',
+    () =>
+      withDir(async ({ dir, mark }) => {
+        // 1,059,168 lines of up to 99 characters, then hookvisor's peak memory as the next task sees it.
+        const hooks = writeFile(
+          dir,
+          'hooks.yaml',
+          `hooks:\n  preStart:\n    - name: chatty\n      shell: 'head -c 104857600 /dev/zero | tr "\\\\0" x | fold -w 99'\n    - shell: 'grep VmHWM /proc/$PPID/status | tr -s " \\t" " " | cut -d" " -f2 > "$MARK"'\n`,
+        );
+        const hv = startHookvisor(['--log-level', 'info', '--hooks', hooks, '--', 'true'], { env: { MARK: mark } });
+        expect((await hv.exited).code).toBe(0);
+        const output = hv.events().filter((e) => e.event === 'hook.output' && e.task === 'chatty');
+        expect(output).toHaveLength(10_001);
+        expect(output[0]!.line).toBe('x'.repeat(99));
+        expect(output.at(-1)!.line).toBe(`[${1_059_168 - 10_000} more lines not logged]`);
+        expect(Number(readMarks(mark)[0])).toBeLessThan(200 * 1024);
+      }),
+    60_000,
+  );
 
   it('a hook that closes its stdout, and one that leaves a daemon behind, finish at once', () =>
     withDir(async ({ dir, mark }) => {
@@ -103,7 +119,10 @@ describe('hooks that misbehave', () => {
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
       await hv.waitForEvent((e) => e.event === 'phase.end' && e.phase === 'postStart');
       const ends = eventsNamed(hv.events(), 'hook.end');
-      expect(ends.map((e) => [e.task, e.ok])).toEqual([['closer', true], ['forker', true]]);
+      expect(ends.map((e) => [e.task, e.ok])).toEqual([
+        ['closer', true],
+        ['forker', true],
+      ]);
       expect(ends.every((e) => (e.durationMs as number) < 2000)).toBe(true);
       hv.signal('SIGTERM');
       expect((await hv.exited).code).toBe(0);
@@ -117,7 +136,11 @@ describe('hooks that misbehave', () => {
 describe('main ending at awkward moments', () => {
   it('main exits during preStop: preStop finishes, nothing to signal or kill, postStop runs', () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStop:\n    - shell: 'kill "$HOOKVISOR_MAIN_PID"; while kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; do sleep 0.01; done; echo "preStop done" >> "$MARK"'\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStop:\n    - shell: 'kill "$HOOKVISOR_MAIN_PID"; while kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; do sleep 0.01; done; echo "preStop done" >> "$MARK"'\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -126,9 +149,13 @@ describe('main ending at awkward moments', () => {
       expect(eventsNamed(hv.events(), 'stop.escalate')).toEqual([]);
     }));
 
-  it('main exits while postStart runs: postStop waits for postStart, and the status is main\'s', () =>
+  it("main exits while postStart runs: postStop waits for postStart, and the status is main's", () =>
     withDir(async ({ dir, mark, go }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - run: [${fixture('gate.sh')}, postStart]\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStart:\n    - run: [${fixture('gate.sh')}, postStart]\n  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '5'], { env: { MARK: mark, GO: go } });
       await hv.waitForEvent((e) => e.event === 'main.exit');
       await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'postStart begin');
@@ -165,7 +192,11 @@ hooks:
       expect((await hv.exited).code).toBe(0);
       expect(readMarks(mark)).toEqual(['main --token=s3cr3t-value', 'POST /drain?token=s3cr3t-value Bearer s3cr3t-value osd 7', 'post --token=s3cr3t-value']);
       expect(eventsNamed(hv.events(), 'main.start')[0]!.command).toEqual(['node', fixture('http-recorder.mjs'), '--token=***']);
-      expect(eventsNamed(hv.events(), 'hook.end').map((e) => e.task)).toEqual([`http POST http://127.0.0.1:${port}/drain?token=***`, 'sh -c echo "post $1" >> "$MARK" sh --token=***', 'echo "the token is $API_TOKEN"']);
+      expect(eventsNamed(hv.events(), 'hook.end').map((e) => e.task)).toEqual([
+        `http POST http://127.0.0.1:${port}/drain?token=***`,
+        'sh -c echo "post $1" >> "$MARK" sh --token=***',
+        'echo "the token is $API_TOKEN"',
+      ]);
       // A task's own output too: the value is masked wherever it shows.
       expect(eventsNamed(hv.events(), 'hook.output').map((e) => e.line)).toContain('the token is ***');
       const dry = await runHookvisor(['dry-run', '--hooks', hooks], { env });
@@ -177,7 +208,11 @@ hooks:
 
   it('environment values never reach the logs, even at debug level', () =>
     withDir(async ({ dir }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', 'env: { TOKEN: "s3cr3t-file-value" }\nhooks:\n  preStart:\n    - { run: ["true"], env: { KEY: "s3cr3t-task-value" } }\n  postStop:\n    - shell: "test -n \\"$TOKEN$KEY$INHERITED\\""\n');
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        'env: { TOKEN: "s3cr3t-file-value" }\nhooks:\n  preStart:\n    - { run: ["true"], env: { KEY: "s3cr3t-task-value" } }\n  postStop:\n    - shell: "test -n \\"$TOKEN$KEY$INHERITED\\""\n',
+      );
       const hv = startHookvisor(['--log-level', 'debug', '--hooks', hooks, '--', 'true'], { env: { INHERITED: 's3cr3t-inherited-value' } });
       expect((await hv.exited).code).toBe(0);
       expect(eventsNamed(hv.events(), 'hook.end').every((e) => e.ok)).toBe(true);

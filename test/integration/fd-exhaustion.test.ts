@@ -1,6 +1,6 @@
 // Descriptor exhaustion (issue 12, point 11): EMFILE named in a clear error, never an internal error; postStop still runs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile, type Hv } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, type Hv, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 import { NO_UNSHARE } from '../helpers/pid1.js';
 
 afterEach(killLeftovers);
@@ -26,7 +26,9 @@ describe.skipIf(NO_UNSHARE)('out of file descriptors, hookvisor as PID 1', () =>
       const hv = startHookvisor(['--hooks', hooks, '--', 'true'], { prefix: asPid1Under(20), env: { MARK: mark } });
       expect((await hv.exited).code).toBe(0);
       expect(eventsNamed(hv.events(), 'main.exit')[0]).toMatchObject({ exitCode: 0 });
-      expect(eventsNamed(hv.events(), 'hook.end')).toEqual([expect.objectContaining({ phase: 'postStop', task: 'note', ok: false, error: expect.stringContaining('EMFILE') })]);
+      expect(eventsNamed(hv.events(), 'hook.end')).toEqual([
+        expect.objectContaining({ phase: 'postStop', task: 'note', ok: false, error: expect.stringContaining('EMFILE') }),
+      ]);
       expect(readMarks(mark)).toEqual([]);
       expectNoInternalError(hv);
     }));
@@ -38,7 +40,9 @@ describe.skipIf(NO_UNSHARE)('out of file descriptors, hookvisor as PID 1', () =>
       const env = { MARK: mark, NODE_OPTIONS: `--import ${fixture('block-koffi.mjs')} --import ${fixture('exhaust-fds.mjs')}`, HOOKVISOR_TEST_FREE_FDS: '1' };
       const hv = startHookvisor(['--hooks', hooks, '--', 'true'], { prefix: asPid1Under(64), env });
       expect((await hv.exited).code).toBe(126);
-      expect(eventsNamed(hv.events(), 'main.spawn-error')).toEqual([expect.objectContaining({ code: 'EMFILE', exitCode: 126, msg: expect.stringContaining('out of file descriptors') })]);
+      expect(eventsNamed(hv.events(), 'main.spawn-error')).toEqual([
+        expect.objectContaining({ code: 'EMFILE', exitCode: 126, msg: expect.stringContaining('out of file descriptors') }),
+      ]);
       expect(eventsNamed(hv.events(), 'main.start')).toEqual([]);
       expect(eventsNamed(hv.events(), 'phase.start').map((e) => e.phase)).toEqual(['postStop']);
       expect(eventsNamed(hv.events(), 'hook.end')).toEqual([expect.objectContaining({ task: 'note', ok: false, error: expect.stringContaining('EMFILE') })]);

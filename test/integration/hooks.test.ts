@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, waitNotRunning, writeFile, type Hv, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, type Hv, killLeftovers, readMarks, startHookvisor, waitNotRunning, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -153,7 +153,11 @@ describe('hooks', () => {
 
   it('a cwd that does not exist fails the task cleanly', () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: ${markTask('preStart')}\n      cwd: ${dir}/missing\n      onFailure: continue\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStart:\n    - run: ${markTask('preStart')}\n      cwd: ${dir}/missing\n      onFailure: continue\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '0'], { env: { MARK: mark } });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       expect(readMarks(mark)).toEqual(['main started']);
@@ -266,7 +270,11 @@ describe('hooks', () => {
 
     it('in preStart with the default onFailure: main never starts, postStop still runs, exit 1', () =>
       withDir(async ({ dir, mark }) => {
-        const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: [hookvisor-test-no-such-program]\n  postStop:\n    - run: ${markTask('postStop')}\n`);
+        const hooks = writeFile(
+          dir,
+          'hooks.yaml',
+          `hooks:\n  preStart:\n    - run: [hookvisor-test-no-such-program]\n  postStop:\n    - run: ${markTask('postStop')}\n`,
+        );
         const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '0'], { env: { MARK: mark } });
         expect(await hv.exited).toEqual({ code: 1, signal: null });
         expect(readMarks(mark)).toEqual(['postStop']);

@@ -66,25 +66,28 @@ describe.skipIf(NO_UNSHARE)('LUKS-style end to end: loop device, ext4, a databas
     ['SIGTERM, the database finishes its record', 'graceful', 0],
     ['a database that ignores SIGTERM is SIGKILLed at the timeout', 'ignore', 137],
     ['a database that crashes by itself', 'crash', 3],
-  ] as const)('%s: unmounted, detached, fsck clean, every record whole', (_, mode, code) =>
-    withDir(async ({ dir }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 1s }\n${HOOKS}`);
-      const env = { WORK: dir, MODE: mode, DB_DIR: `${dir}/mnt/db`, ACK_FILE: `${dir}/acks` };
-      const hv = startAsPid1(['--hooks', hooks, '--', process.execPath, fixture('db-writer.mjs')], { env });
-      // Loop devices outlive the namespace: if this test fails half-way, do not leave one attached.
-      onTestFinished(() => detachIfAttached(`${dir}/loopdev`));
-      await hv.waitFor('READY');
-      if (mode !== 'crash') expect(await orchestratorStop(hv, 15_000, { signal: hv.signalPid1 })).toMatchObject({ killed: false, code });
-      else expect((await hv.exited).code).toBe(code);
-      const postStop = eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStop');
-      expect(postStop.map((e) => [e.task, e.ok])).toEqual([
-        ['unmount', true],
-        ['detach the loop device', true],
-        ['check nothing is mounted there any more', true],
-      ]);
-      const { records, acked } = verify(dir);
-      expect(records).toBeGreaterThanOrEqual(mode === 'crash' ? 20 : 1);
-      if (mode === 'graceful') expect(hv.stdout).toContain(`stopped cleanly after record ${acked}`);
-    }),
-  20_000);
+  ] as const)(
+    '%s: unmounted, detached, fsck clean, every record whole',
+    (_, mode, code) =>
+      withDir(async ({ dir }) => {
+        const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 1s }\n${HOOKS}`);
+        const env = { WORK: dir, MODE: mode, DB_DIR: `${dir}/mnt/db`, ACK_FILE: `${dir}/acks` };
+        const hv = startAsPid1(['--hooks', hooks, '--', process.execPath, fixture('db-writer.mjs')], { env });
+        // Loop devices outlive the namespace: if this test fails half-way, do not leave one attached.
+        onTestFinished(() => detachIfAttached(`${dir}/loopdev`));
+        await hv.waitFor('READY');
+        if (mode !== 'crash') expect(await orchestratorStop(hv, 15_000, { signal: hv.signalPid1 })).toMatchObject({ killed: false, code });
+        else expect((await hv.exited).code).toBe(code);
+        const postStop = eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStop');
+        expect(postStop.map((e) => [e.task, e.ok])).toEqual([
+          ['unmount', true],
+          ['detach the loop device', true],
+          ['check nothing is mounted there any more', true],
+        ]);
+        const { records, acked } = verify(dir);
+        expect(records).toBeGreaterThanOrEqual(mode === 'crash' ? 20 : 1);
+        if (mode === 'graceful') expect(hv.stdout).toContain(`stopped cleanly after record ${acked}`);
+      }),
+    20_000,
+  );
 });

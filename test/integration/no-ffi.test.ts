@@ -12,7 +12,11 @@ describe('without the FFI', () => {
     expect(r.code).toBe(4);
     const warnings = eventsNamed(r.events, 'pid1.degraded');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, error: expect.stringContaining("Cannot find package 'koffi'"), advice: expect.stringContaining('docker run --init') });
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      error: expect.stringContaining("Cannot find package 'koffi'"),
+      advice: expect.stringContaining('docker run --init'),
+    });
     expect(eventsNamed(r.events, 'pid1.ready')).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, readMarks, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { RELAYED_SIGNALS } from '../../src/signals/names.js';
+import { eventsNamed, fixture, readMarks, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 afterEach(killPid1s);
@@ -15,11 +15,17 @@ describe.skipIf(NO_UNSHARE)('as PID 1 of a PID namespace', () => {
       const mark = `${dir}/marks`;
       const tasks = Array.from({ length: 100 }, (_, i) => `    - { run: [sh, -c, "exit ${i % 5}"] }`).join('\n');
       // The last postStart task lets main exit, so all 100 run beside main and its orphans.
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n${tasks}\n    - { run: [touch, ${dir}/go] }\n  postStop:\n    - shell: '${CENSUS.replaceAll("'", "''")}'\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStart:\n${tasks}\n    - { run: [touch, ${dir}/go] }\n  postStop:\n    - shell: '${CENSUS.replaceAll("'", "''")}'\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', fixture('orphans.sh'), '1000', '3', `${dir}/go`], { env: { MARK: mark } });
       const exit = await hv.exited;
       expect(exit.code).toBe(3);
-      const ends = eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStart').slice(0, -1);
+      const ends = eventsNamed(hv.events(), 'hook.end')
+        .filter((e) => e.phase === 'postStart')
+        .slice(0, -1);
       expect(ends.map((e) => e.exitCode)).toEqual(Array.from({ length: 100 }, (_, i) => i % 5));
       expect(eventsNamed(hv.events(), 'pid1.ready')[0]).toMatchObject({ mode: 'pid1' });
       expect(eventsNamed(hv.events(), 'reaper.reaped').length).toBeGreaterThanOrEqual(500);
@@ -33,7 +39,11 @@ describe.skipIf(NO_UNSHARE)('as PID 1 of a PID namespace', () => {
     const { dir, cleanup } = tempDir();
     try {
       const mark = `${dir}/marks`;
-      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 5s }\nhooks:\n  postStop:\n    - shell: 'echo postStop >> "$MARK"; ${CENSUS.replaceAll("'", "''")}'\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop: { timeout: 5s }\nhooks:\n  postStop:\n    - shell: 'echo postStop >> "$MARK"; ${CENSUS.replaceAll("'", "''")}'\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', fixture('slow-grandchild.sh')], { env: { MARK: mark } });
       await hv.waitFor('grandchild READY');
       hv.signalPid1('SIGTERM');
@@ -112,7 +122,17 @@ describe.skipIf(NO_UNSHARE)('as PID 1 of a PID namespace', () => {
       }
       hv.signalPid1('SIGTERM');
       expect((await hv.exited).code).toBe(0);
-      expect(readMarks(mark)).toEqual(['main started', 'main got HUP', 'main got USR1', 'main got USR2', 'main got WINCH', 'main got QUIT', 'main got CONT', 'main got ALRM', 'main got TERM']);
+      expect(readMarks(mark)).toEqual([
+        'main started',
+        'main got HUP',
+        'main got USR1',
+        'main got USR2',
+        'main got WINCH',
+        'main got QUIT',
+        'main got CONT',
+        'main got ALRM',
+        'main got TERM',
+      ]);
       expect(hv.stderr).not.toMatch(/Debugger listening/);
     } finally {
       cleanup();
@@ -125,7 +145,11 @@ describe.skipIf(NO_UNSHARE)('as PID 1, nothing is lost', () => {
     const { dir, cleanup } = tempDir();
     try {
       const mark = `${dir}/marks`;
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStart:\n    - run: [sleep, "0.3"]\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStart:\n    - run: [sleep, "0.3"]\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_STOP_REASON" >> "$MARK"'\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', fixture('mark.sh'), 'main started'], { env: { MARK: mark } });
       await hv.waitForEvent((e) => e.event === 'hookvisor.start');
       hv.signalPid1('SIGTERM');
@@ -140,8 +164,14 @@ describe.skipIf(NO_UNSHARE)('as PID 1, nothing is lost', () => {
     const { dir, cleanup } = tempDir();
     try {
       const mark = `${dir}/marks`;
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_EXIT_CODE" >> "$MARK"'\n`);
-      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, TRAP_EXIT: '9', NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` } });
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStart:\n    - shell: echo BOOM\n  postStop:\n    - shell: 'echo "postStop $HOOKVISOR_EXIT_CODE" >> "$MARK"'\n`,
+      );
+      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], {
+        env: { MARK: mark, TRAP_EXIT: '9', NODE_OPTIONS: `--import ${fixture('fault-on-boom.mjs')}` },
+      });
       await hv.waitForEvent((e) => e.event === 'internal.error');
       await hv.waitFor('READY');
       hv.signalPid1('SIGTERM');

@@ -17,7 +17,14 @@ function instructions(file: string): { op: string; args: string; stage: number }
     });
 }
 
-const recipes = ['Dockerfile.example', ...readdirSync(join(ROOT, 'examples')).flatMap((d) => readdirSync(join(ROOT, 'examples', d)).filter((f) => f.startsWith('Dockerfile')).map((f) => `examples/${d}/${f}`))];
+const recipes = [
+  'Dockerfile.example',
+  ...readdirSync(join(ROOT, 'examples')).flatMap((d) =>
+    readdirSync(join(ROOT, 'examples', d))
+      .filter((f) => f.startsWith('Dockerfile'))
+      .map((f) => `examples/${d}/${f}`),
+  ),
+];
 
 describe('Dockerfile.example (no Docker engine here: the recipe is checked as text)', () => {
   it('runs hookvisor in exec form as the contract says, the daemon as CMD, with a STOPSIGNAL', () => {

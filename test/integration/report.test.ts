@@ -48,25 +48,35 @@ describe('stop report', () => {
       expect(existsSync(join(dir, 'no'))).toBe(false);
     }));
 
-  it.skipIf(process.getuid?.() !== 0)('on a full volume: the old report stays whole, report.error says ENOSPC, never report.written', () =>
-    withDir(async ({ dir }) => {
-      const volume = join(dir, 'volume');
-      mkdirSync(volume);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', volume]);
-      try {
-        const report = writeFile(volume, 'r.json', 'the old report\n');
-        // One free page left; the report (20 lines of 300 characters) needs more.
-        execFileSync('sh', ['-c', 'dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null; truncate -s -4096 "$1/fill"', 'sh', volume]);
-        const hooks = writeFile(dir, 'hooks.yaml', `report: ${report}\nhooks:\n  preStart:\n    - shell: 'for i in $(seq 1 20); do head -c 300 /dev/zero | tr "\\\\0" x; echo; done'\n`);
-        const r = await runHookvisor(['--hooks', hooks, '--', 'true']);
-        expect(r.code).toBe(0);
-        expect(r.events.filter((e) => e.event.startsWith('report.'))).toEqual([expect.objectContaining({ event: 'report.error', path: report, errno: 'ENOSPC' })]);
-        expect(readFileSync(report, 'utf8')).toBe('the old report\n');
-        expect(readdirSync(volume).sort()).toEqual(['fill', 'r.json']);
-      } finally {
-        execFileSync('umount', [volume]);
-      }
-    }), 30_000);
+  it.skipIf(process.getuid?.() !== 0)(
+    'on a full volume: the old report stays whole, report.error says ENOSPC, never report.written',
+    () =>
+      withDir(async ({ dir }) => {
+        const volume = join(dir, 'volume');
+        mkdirSync(volume);
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', volume]);
+        try {
+          const report = writeFile(volume, 'r.json', 'the old report\n');
+          // One free page left; the report (20 lines of 300 characters) needs more.
+          execFileSync('sh', ['-c', 'dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null; truncate -s -4096 "$1/fill"', 'sh', volume]);
+          const hooks = writeFile(
+            dir,
+            'hooks.yaml',
+            `report: ${report}\nhooks:\n  preStart:\n    - shell: 'for i in $(seq 1 20); do head -c 300 /dev/zero | tr "\\\\0" x; echo; done'\n`,
+          );
+          const r = await runHookvisor(['--hooks', hooks, '--', 'true']);
+          expect(r.code).toBe(0);
+          expect(r.events.filter((e) => e.event.startsWith('report.'))).toEqual([
+            expect.objectContaining({ event: 'report.error', path: report, errno: 'ENOSPC' }),
+          ]);
+          expect(readFileSync(report, 'utf8')).toBe('the old report\n');
+          expect(readdirSync(volume).sort()).toEqual(['fill', 'r.json']);
+        } finally {
+          execFileSync('umount', [volume]);
+        }
+      }),
+    30_000,
+  );
 
   it('shows in dry-run', () =>
     withDir(async ({ dir }) => {

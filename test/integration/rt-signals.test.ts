@@ -29,25 +29,30 @@ describe.skipIf(NO_UNSHARE)('a main ended by a real-time signal, hookvisor as PI
       expect(eventsNamed(hv.events(), 'main.exit')[0]).toMatchObject({ signal: name });
       expect(eventsNamed(hv.events(), 'hookvisor.exit')[0]).toMatchObject({ exitCode: 128 + n });
       expect(readMarks(mark)).toEqual([`failure ${name}`]);
-    }));
+    }),
+  );
 });
 
 describe('a main ended by a real-time signal on the terminal path (docker run -it)', () => {
-  it('signal 35 (SIGRTMIN+1) → exit 163, named in the logs, when: failure runs', () =>
-    withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
-      // `script` gives hookvisor a fresh pseudo-terminal: main is started as its foreground process group.
-      const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --log-format pretty --hooks ${hooks} -- sh -c 'kill -35 $$'`, '/dev/null'], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        detached: true,
-        env: { ...process.env, MARK: mark, HOOKVISOR_HOOKS: undefined },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(out).toContain('exited on SIGRTMIN+1');
-      expect(out).toContain('exiting with 163');
-      expect(code).toBe(163);
-      expect(readMarks(mark)).toEqual(['failure SIGRTMIN+1']);
-    }), 20_000);
+  it(
+    'signal 35 (SIGRTMIN+1) → exit 163, named in the logs, when: failure runs',
+    () =>
+      withDir(async ({ dir, mark }) => {
+        const hooks = writeFile(dir, 'hooks.yaml', HOOKS);
+        // `script` gives hookvisor a fresh pseudo-terminal: main is started as its foreground process group.
+        const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --log-format pretty --hooks ${hooks} -- sh -c 'kill -35 $$'`, '/dev/null'], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: true,
+          env: { ...process.env, MARK: mark, HOOKVISOR_HOOKS: undefined },
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        expect(out).toContain('exited on SIGRTMIN+1');
+        expect(out).toContain('exiting with 163');
+        expect(code).toBe(163);
+        expect(readMarks(mark)).toEqual(['failure SIGRTMIN+1']);
+      }),
+    20_000,
+  );
 });

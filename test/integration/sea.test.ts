@@ -5,7 +5,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSea } from '../../scripts/sea.mjs';
-import { eventsNamed, fixture, ROOT, killLeftovers, readMarks, runHookvisor, startHookvisor, tempDir, writeFile, type Hv } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, type Hv, killLeftovers, ROOT, readMarks, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
 // Not under /tmp: the read-only cases mount over it.
@@ -25,7 +25,7 @@ function startInMounts(setup: string, args: string[]): Hv {
 }
 
 describe('the single executable', () => {
-  it('is one file that prints its version, passes main\'s exit status and rejects bad input with exit 2', async () => {
+  it("is one file that prints its version, passes main's exit status and rejects bad input with exit 2", async () => {
     expect((await runHookvisor(['--version'], { exe })).stdout).toMatch(/^hookvisor \d+\.\d+\.\d+\n$/);
     expect((await runHookvisor(['--', fixture('exit-with.sh'), '7'], { exe })).code).toBe(7);
     const { dir, cleanup } = tempDir();
@@ -40,11 +40,15 @@ describe('the single executable', () => {
     }
   });
 
-  it.skipIf(NO_UNSHARE)('as PID 1 reaps with koffi, forwards SIGTERM between preStop and postStop, and exits with main\'s status', async () => {
+  it.skipIf(NO_UNSHARE)("as PID 1 reaps with koffi, forwards SIGTERM between preStop and postStop, and exits with main's status", async () => {
     const { dir, cleanup } = tempDir();
     try {
       const mark = writeFile(dir, 'marks', '');
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStop: [{ shell: 'echo preStop >> "$MARK"' }]\n  postStop: [{ shell: 'echo postStop >> "$MARK"' }]\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStop: [{ shell: 'echo preStop >> "$MARK"' }]\n  postStop: [{ shell: 'echo postStop >> "$MARK"' }]\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { exe, env: { MARK: mark, TRAP_EXIT: '3' } });
       await hv.waitFor('READY');
       expect(eventsNamed(hv.events(), 'pid1.ready')[0]).toMatchObject({ mode: 'pid1' });
@@ -57,7 +61,8 @@ describe('the single executable', () => {
   });
 
   it.skipIf(NO_UNSHARE)('under a read-only root loads its native part from the first tmpfs that may run it, past a read-only and a noexec one', async () => {
-    const setup = 'mount --bind -o remount,ro / && mount -t tmpfs -o noexec tmpfs /tmp && mount -t tmpfs -o ro tmpfs /run && mount -t tmpfs -o ro tmpfs /var/tmp && mount -t tmpfs tmpfs /dev/shm';
+    const setup =
+      'mount --bind -o remount,ro / && mount -t tmpfs -o noexec tmpfs /tmp && mount -t tmpfs -o ro tmpfs /run && mount -t tmpfs -o ro tmpfs /var/tmp && mount -t tmpfs tmpfs /dev/shm';
     const hv = startInMounts(setup, ['--', 'sh', '-c', 'ls -A /dev/shm /tmp; echo done']);
     expect((await hv.exited).code).toBe(0);
     expect(eventsNamed(hv.events(), 'pid1.ready')).toHaveLength(1);
@@ -86,7 +91,9 @@ describe('the single executable', () => {
       const hooks = writeFile(dir, 'hooks.yaml', 'main: { user: "nobody:100" }\n');
       const r = await runHookvisor(['--hooks', hooks, '--', fixture('report-ids.sh'), 'main'], { exe, env: { MARK: mark } });
       expect(r.code).toBe(0);
-      expect(readMarks(mark)[0]).toBe(`main pid=${eventsNamed(r.events, 'main.start')[0]!.pid} Uid: 65534 65534 65534 65534;Gid: 100 100 100 100;Groups: 100 ;`);
+      expect(readMarks(mark)[0]).toBe(
+        `main pid=${eventsNamed(r.events, 'main.start')[0]!.pid} Uid: 65534 65534 65534 65534;Gid: 100 100 100 100;Groups: 100 ;`,
+      );
     } finally {
       cleanup();
     }

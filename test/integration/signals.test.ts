@@ -1,6 +1,6 @@
 // Signals that do not start a stop are forwarded to main unchanged (issue 2, lifecycle step 4).
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, writeFile, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 

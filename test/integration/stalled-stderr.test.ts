@@ -44,45 +44,53 @@ const within = <T>(promise: Promise<T>, ms: number, what: string) =>
 const FLOOD = `    - shell: 'yes ${'y'.repeat(200)} | head -n 8000'\n`;
 
 describe.skipIf(NO_UNSHARE)('stderr stalled, as PID 1', () => {
-  it('a SIGTERM still runs postStop and hookvisor exits, with nobody ever reading its logs', () =>
-    withDir(async ({ dir, mark }) => {
-      const { writer } = fullPipe(dir);
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n${FLOOD}  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
-      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark }, stderr: writer });
-      await hv.waitFor('READY');
-      hv.signalPid1('SIGTERM');
-      expect(await within(hv.exited, 10_000, 'hookvisor exits after SIGTERM')).toEqual({ code: 0, signal: null });
-      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
-    }), 30_000);
+  it(
+    'a SIGTERM still runs postStop and hookvisor exits, with nobody ever reading its logs',
+    () =>
+      withDir(async ({ dir, mark }) => {
+        const { writer } = fullPipe(dir);
+        const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n${FLOOD}  postStop:\n    - run: [${fixture('mark.sh')}, postStop]\n`);
+        const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark }, stderr: writer });
+        await hv.waitFor('READY');
+        hv.signalPid1('SIGTERM');
+        expect(await within(hv.exited, 10_000, 'hookvisor exits after SIGTERM')).toEqual({ code: 0, signal: null });
+        expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
+      }),
+    30_000,
+  );
 
-  it('once the reader drains, one log.dropped event says how many lines it missed', () =>
-    withDir(async ({ dir, mark, go }) => {
-      const { reader, writer } = fullPipe(dir);
-      const notify = join(dir, 'notify.fifo');
-      execFileSync('mkfifo', [notify]);
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n${FLOOD}  postStop:\n    - run: [${fixture('notify-gate.sh')}, postStop]\n`);
-      const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, NOTIFY: notify }, stderr: writer });
-      // Read-write, so that opening it never blocks either side.
-      const notifier = new Socket({ fd: openSync(notify, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
-      const notified = new Promise<void>((resolve) => notifier.once('data', () => resolve()));
-      await hv.waitFor('READY');
-      hv.signalPid1('SIGTERM');
-      // postStop has begun with the reader still stalled; now read everything, as a log driver catching up does.
-      await within(notified, 10_000, 'postStop starts while stderr is stalled');
-      open.delete(reader);
-      const drained = new Socket({ fd: reader, readable: true, writable: false });
-      let text = '';
-      const dropped = new Promise<void>((resolve) => drained.on('data', (d) => ((text += d), text.includes('"event":"log.dropped"') && resolve())));
-      await within(dropped, 10_000, 'a log.dropped event on the drained pipe');
-      writeFileSync(go, '');
-      expect(await within(hv.exited, 10_000, 'hookvisor exits')).toEqual({ code: 0, signal: null });
-      drained.destroy();
-      notifier.destroy();
-      const events = parseEvents(text.slice(text.indexOf('{')));
-      const drops = events.filter((e) => e.event === 'log.dropped');
-      expect(drops).toHaveLength(1);
-      expect(drops[0]).toMatchObject({ level: 40 });
-      expect(drops[0]!.dropped).toBeGreaterThan(0);
-      expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
-    }), 30_000);
+  it(
+    'once the reader drains, one log.dropped event says how many lines it missed',
+    () =>
+      withDir(async ({ dir, mark, go }) => {
+        const { reader, writer } = fullPipe(dir);
+        const notify = join(dir, 'notify.fifo');
+        execFileSync('mkfifo', [notify]);
+        const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStart:\n${FLOOD}  postStop:\n    - run: [${fixture('notify-gate.sh')}, postStop]\n`);
+        const hv = startAsPid1(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, NOTIFY: notify }, stderr: writer });
+        // Read-write, so that opening it never blocks either side.
+        const notifier = new Socket({ fd: openSync(notify, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
+        const notified = new Promise<void>((resolve) => notifier.once('data', () => resolve()));
+        await hv.waitFor('READY');
+        hv.signalPid1('SIGTERM');
+        // postStop has begun with the reader still stalled; now read everything, as a log driver catching up does.
+        await within(notified, 10_000, 'postStop starts while stderr is stalled');
+        open.delete(reader);
+        const drained = new Socket({ fd: reader, readable: true, writable: false });
+        let text = '';
+        const dropped = new Promise<void>((resolve) => drained.on('data', (d) => ((text += d), text.includes('"event":"log.dropped"') && resolve())));
+        await within(dropped, 10_000, 'a log.dropped event on the drained pipe');
+        writeFileSync(go, '');
+        expect(await within(hv.exited, 10_000, 'hookvisor exits')).toEqual({ code: 0, signal: null });
+        drained.destroy();
+        notifier.destroy();
+        const events = parseEvents(text.slice(text.indexOf('{')));
+        const drops = events.filter((e) => e.event === 'log.dropped');
+        expect(drops).toHaveLength(1);
+        expect(drops[0]).toMatchObject({ level: 40 });
+        expect(drops[0]!.dropped).toBeGreaterThan(0);
+        expect(readMarks(mark)).toEqual(['main started', 'main got TERM', 'postStop']);
+      }),
+    30_000,
+  );
 });

@@ -28,4 +28,3 @@ describe.skipIf(NO_UNSHARE)('a SIGTERM during start-up, as PID 1', () => {
     }
   }, 60_000);
 });
-

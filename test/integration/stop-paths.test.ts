@@ -33,7 +33,11 @@ describe('every stop path ends with nothing left before postStop', () => {
     ['a stop signal arrives during preStart', `    - { name: gate, shell: 'echo "gate READY"; sleep 1000', timeout: 60s }\n`, ['true'], true, 1],
   ])('a daemon forked by a preStart task is gone before postStop when %s', (_, more, argv, signal, code) =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 2s }\nhooks:\n  preStart:\n    - ${daemonTask('daemon')}\n${more}  postStop:\n    - ${ALIVE}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop: { timeout: 2s }\nhooks:\n  preStart:\n    - ${daemonTask('daemon')}\n${more}  postStop:\n    - ${ALIVE}\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', ...argv], { env: { MARK: mark } });
       if (signal) {
         await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'gate READY');
@@ -49,10 +53,14 @@ describe('every stop path ends with nothing left before postStop', () => {
   it.skipIf(NO_UNSHARE)('a process that entered the namespace from outside (docker exec) is not a descendant, yet is stopped before postStop', () =>
     withDir(async ({ dir, mark, go }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 5s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
-      const hv = startAsPid1(['--hooks', hooks, '--', 'sh', '-c', 'echo "main READY"; while [ ! -e "$GO" ]; do sleep 0.02; done'], { env: { MARK: mark, GO: go } });
+      const hv = startAsPid1(['--hooks', hooks, '--', 'sh', '-c', 'echo "main READY"; while [ ! -e "$GO" ]; do sleep 0.02; done'], {
+        env: { MARK: mark, GO: go },
+      });
       await hv.waitFor('main READY');
       // Its parent is nsenter, outside the namespace: no walk of parent links from hookvisor reaches it.
-      const exec = spawn('nsenter', ['--target', String(hv.hostPid()), '--pid', '--mount', '--', 'sh', '-c', 'echo "exec READY"; exec sleep 1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exec = spawn('nsenter', ['--target', String(hv.hostPid()), '--pid', '--mount', '--', 'sh', '-c', 'echo "exec READY"; exec sleep 1000'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       try {
         await new Promise<void>((resolve) => exec.stdout.on('data', (d) => String(d).includes('exec READY') && resolve()));
         writeFileSync(go, '');
@@ -110,9 +118,13 @@ describe('every stop path ends with nothing left before postStop', () => {
     }),
   );
 
-  it.skipIf(NO_UNSHARE)('not as PID 1, with a /proc that is not its namespace\'s, what main left outside its group is still stopped', () =>
+  it.skipIf(NO_UNSHARE)("not as PID 1, with a /proc that is not its namespace's, what main left outside its group is still stopped", () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - { shell: 'if kill -0 "$(cat "$MARK.pid")" 2>/dev/null; then echo "daemon alive"; else echo "daemon gone"; fi >> "$MARK"' }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - { shell: 'if kill -0 "$(cat "$MARK.pid")" 2>/dev/null; then echo "daemon alive"; else echo "daemon gone"; fi >> "$MARK"' }\n`,
+      );
       // sh is PID 1 of the namespace; hookvisor its child, a subreaper, with the machine's /proc.
       const cmd = `"${process.execPath}" "${CLI}" --hooks "${hooks}" --allow-insecure-hooks -- sh -c 'setsid sleep 777 & echo $! > "$MARK.pid"; exit 4'; echo "hookvisor exited $?"`;
       const hv = startHookvisor([], { env: { MARK: mark }, prefix: ['unshare', '--pid', '--fork', '--kill-child', 'sh', '-c', cmd, 'sh'] });
@@ -127,7 +139,10 @@ describe('every stop path ends with nothing left before postStop', () => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
       // An empty tmpfs over /proc: nothing of /proc can be read, not even /proc/self.
       const cmd = `mount -t tmpfs none /proc && exec "${process.execPath}" "${CLI}" --hooks "${hooks}" --allow-insecure-hooks -- sh -c 'sleep 1000 & exit 3'`;
-      const hv = startHookvisor([], { env: { MARK: mark }, prefix: ['unshare', '--pid', '--fork', '--mount', '--mount-proc', '--kill-child', 'sh', '-c', cmd, 'sh'] });
+      const hv = startHookvisor([], {
+        env: { MARK: mark },
+        prefix: ['unshare', '--pid', '--fork', '--mount', '--mount-proc', '--kill-child', 'sh', '-c', cmd, 'sh'],
+      });
       expect((await hv.exited).code).toBe(3);
       expect(readMarks(mark)).toEqual(['postStop: all gone']);
       expect(eventsNamed(hv.events(), 'internal.error')).toEqual([]);
@@ -145,13 +160,16 @@ describe('every stop path ends with nothing left before postStop', () => {
       expect((await hv.exited).code).toBe(0);
       expect(readMarks(mark)).toEqual(['leftover got TERM']);
       expect(eventsNamed(hv.events(), 'stop.escalate')).toEqual([]);
-    }),
-  );
+    }));
 
   it('a postStop the grace period cut short stays owed: the state record is kept for the next start', () =>
     withDir(async ({ dir, mark }) => {
       const state = `${dir}/state`;
-      const hooks = writeFile(dir, 'hooks.yaml', `state: ${state}\nstop: { gracePeriod: 3s }\nhooks:\n  postStop:\n    - { name: slow, run: [sleep, "30"], timeout: 60s }\n    - { name: after, run: [${fixture('mark.sh')}, after] }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `state: ${state}\nstop: { gracePeriod: 3s }\nhooks:\n  postStop:\n    - { name: slow, run: [sleep, "30"], timeout: 60s }\n    - { name: after, run: [${fixture('mark.sh')}, after] }\n`,
+      );
       // Main ends by itself; the stop signal comes while postStop runs and starts the grace clock there.
       const hv = startHookvisor(['--hooks', hooks, '--allow-insecure-hooks', '--', fixture('exit-with.sh'), '0'], { env: { MARK: mark } });
       await hv.waitForEvent((e) => e.event === 'hook.start' && e.task === 'slow');
@@ -163,10 +181,9 @@ describe('every stop path ends with nothing left before postStop', () => {
       expect(readMarks(mark)).toEqual(['main started']);
       expect(existsSync(`${state}/poststop-owed.json`)).toBe(true);
       expect(eventsNamed(hv.events(), 'state.left')).toHaveLength(1);
-    }),
-  );
+    }));
 
-  it.skipIf(NO_UNSHARE)('with a /proc that is not its namespace\'s, it says so once, reads no pid from it, and still stops what main left', () =>
+  it.skipIf(NO_UNSHARE)("with a /proc that is not its namespace's, it says so once, reads no pid from it, and still stops what main left", () =>
     withDir(async ({ dir, mark }) => {
       const hooks = writeFile(dir, 'hooks.yaml', `stop: { timeout: 30s }\nhooks:\n  postStop:\n    - ${ALIVE}\n`);
       // unshare --pid --fork without --mount-proc: hookvisor is PID 1, but /proc is still this machine's.

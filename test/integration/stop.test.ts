@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventsNamed, fixture, isRunning, killLeftovers, readMarks, startHookvisor, writeFile, type LogRecord, withDir } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, isRunning, killLeftovers, type LogRecord, readMarks, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 
 afterEach(killLeftovers);
 
@@ -110,7 +110,11 @@ describe('stop', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('a second stop signal (%s) during a slow postStop is logged and ignored', (second) =>
     withDir(async ({ dir, mark, go }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  postStop:\n    - run: ${gate('postStop')}\n      timeout: 5s\n    - run: ${markTask('postStop 2')}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop:\n  timeout: 1s\nhooks:\n  postStop:\n    - run: ${gate('postStop')}\n      timeout: 5s\n    - run: ${markTask('postStop 2')}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, TRAP_EXIT: '5' } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -128,11 +132,16 @@ describe('stop', () => {
         [true, false],
       ]);
       expect(events.at(-1)).toMatchObject({ event: 'hookvisor.exit', exitCode: 5, reason: 'signal' });
-    }));
+    }),
+  );
 
   it('a SIGTERM during postStop after main ended on its own starts the stop clock; postStop runs once, the reason stays exit', () =>
     withDir(async ({ dir, mark, go }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  preStop:\n    - run: ${markTask('preStop')}\n  postStop:\n    - run: ${gate('postStop')}\n      timeout: 5s\n    - ${REPORT}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  preStop:\n    - run: ${markTask('preStop')}\n  postStop:\n    - run: ${gate('postStop')}\n      timeout: 5s\n    - ${REPORT}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('exit-with.sh'), '4'], { env: { MARK: mark, GO: go } });
       await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'postStop begin');
       hv.signal('SIGTERM');
@@ -146,7 +155,11 @@ describe('stop', () => {
 
   it('a second SIGTERM during a slow preStop is ignored: main gets exactly one TERM, after preStop', () =>
     withDir(async ({ dir, mark, go }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  preStop:\n    - run: ${gate('preStop')}\n      timeout: 5s\n  postStop:\n    - ${REPORT}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop:\n  timeout: 1s\nhooks:\n  preStop:\n    - run: ${gate('preStop')}\n      timeout: 5s\n  postStop:\n    - ${REPORT}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, TRAP_EXIT: '5' } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -207,7 +220,9 @@ describe('stop', () => {
         'hooks.yaml',
         `stop:\n  timeout: 1s\nhooks:\n  postStop:\n    - shell: 'p=$(cat "$MARK.pid"); s=$(cut -d" " -f3 "/proc/$p/stat" 2>/dev/null); if [ -n "$s" ] && [ "$s" != Z ]; then echo "postStop: leftover running" >> "$MARK"; else echo "postStop: leftover gone" >> "$MARK"; fi'\n`,
       );
-      const hv = startHookvisor(['--hooks', hooks, '--', 'sh', '-c', 'sleep 1000 & echo $! > "$MARK.pid"; echo "main exits" >> "$MARK"'], { env: { MARK: mark } });
+      const hv = startHookvisor(['--hooks', hooks, '--', 'sh', '-c', 'sleep 1000 & echo $! > "$MARK.pid"; echo "main exits" >> "$MARK"'], {
+        env: { MARK: mark },
+      });
       expect(await hv.exited).toEqual({ code: 0, signal: null });
       const sleepPid = Number(readFileSync(`${mark}.pid`, 'utf8'));
       expect(readMarks(mark)).toEqual(['main exits', 'postStop: leftover gone']);
@@ -230,8 +245,13 @@ describe('stop', () => {
 
   it('preStop runs while main still runs; postStop only once main is gone', () =>
     withDir(async ({ dir, mark }) => {
-      const probe = (phase: string) => `shell: 'if kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; then echo "${phase}: main running"; else echo "${phase}: main gone"; fi >> "$MARK"'`;
-      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  preStop:\n    - ${probe('preStop')}\n  postStop:\n    - ${probe('postStop')}\n`);
+      const probe = (phase: string) =>
+        `shell: 'if kill -0 "$HOOKVISOR_MAIN_PID" 2>/dev/null; then echo "${phase}: main running"; else echo "${phase}: main gone"; fi >> "$MARK"'`;
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop:\n  timeout: 1s\nhooks:\n  preStop:\n    - ${probe('preStop')}\n  postStop:\n    - ${probe('postStop')}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
@@ -241,7 +261,11 @@ describe('stop', () => {
 
   it('postStart does not block signal handling: a stop proceeds while a postStart task still runs', () =>
     withDir(async ({ dir, mark, go }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  timeout: 1s\nhooks:\n  postStart:\n    - run: ${gate('postStart')}\n      timeout: 5s\n  preStop:\n    - run: ${markTask('preStop')}\n  postStop:\n    - ${REPORT}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop:\n  timeout: 1s\nhooks:\n  postStart:\n    - run: ${gate('postStart')}\n      timeout: 5s\n  preStop:\n    - run: ${markTask('preStop')}\n  postStop:\n    - ${REPORT}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go, TRAP_EXIT: '3' } });
       await hv.waitFor('READY');
       await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'postStart begin');
@@ -251,7 +275,13 @@ describe('stop', () => {
       writeFileSync(go, '');
       expect(await hv.exited).toEqual({ code: 3, signal: null });
       const marks = readMarks(mark);
-      expect(marks.filter((m) => m !== 'main started')).toEqual(['postStart begin', 'preStop', 'main got TERM', 'postStart end', 'postStop signal code=3 signal=']);
+      expect(marks.filter((m) => m !== 'main started')).toEqual([
+        'postStart begin',
+        'preStop',
+        'main got TERM',
+        'postStart end',
+        'postStop signal code=3 signal=',
+      ]);
     }));
 
   it('postStop after a failed start gets HOOKVISOR_STOP_REASON=start-failed', () =>
@@ -315,7 +345,11 @@ describe('stop', () => {
 
   it('stop.signals replaces the default: SIGUSR1 starts the stop, and SIGTERM is then forwarded as an ordinary signal', () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `stop:\n  signals: [SIGUSR1]\n  forward: SIGTERM\n  timeout: 1s\nhooks:\n  preStop:\n    - run: ${markTask('preStop')}\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `stop:\n  signals: [SIGUSR1]\n  forward: SIGTERM\n  timeout: 1s\nhooks:\n  preStop:\n    - run: ${markTask('preStop')}\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, TRAP_EXIT: '8' } });
       await hv.waitFor('READY');
       hv.signal('SIGINT');

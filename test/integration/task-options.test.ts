@@ -12,7 +12,11 @@ describe('task options', () => {
     withDir(async ({ dir, mark }) => {
       // Fails on the first attempt only, as `umount` does while a straggler still closes its files.
       const once = `n=$(cat "$MARK.n" 2>/dev/null || echo 0); echo $((n + 1)) > "$MARK.n"; echo "attempt $((n + 1))" >> "$MARK"; [ "$n" -ge 1 ]`;
-      const hooks = writeFile(dir, 'hooks.yaml', `hooks:\n  postStop:\n    - name: umount data\n      shell: '${once}'\n      retries: 3\n      retryDelay: 100ms\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `hooks:\n  postStop:\n    - name: umount data\n      shell: '${once}'\n      retries: 3\n      retryDelay: 100ms\n`,
+      );
       const r = await runHookvisor(['--hooks', hooks, '--', 'true'], { env: { MARK: mark } });
       expect(r.code).toBe(0);
       expect(readMarks(mark)).toEqual(['attempt 1', 'attempt 2']);
@@ -78,14 +82,19 @@ describe('task options', () => {
       const tasks = `hooks:\n  postStop:\n    - { run: [${fixture('mark.sh')}, failure], when: failure }\n    - { run: [${fixture('mark.sh')}, success], when: success }\n`;
       const plain = await runHookvisor(['--hooks', writeFile(dir, 'a.yaml', tasks), '--', fixture('exit-with.sh'), '3'], { env: { MARK: mark } });
       expect(plain.code).toBe(3);
-      const remapped = await runHookvisor(['--hooks', writeFile(dir, 'b.yaml', `exit: { remap: { 3: 0, 143: 0 } }\n${tasks}`), '--', fixture('exit-with.sh'), '3'], { env: { MARK: mark } });
+      const remapped = await runHookvisor(
+        ['--hooks', writeFile(dir, 'b.yaml', `exit: { remap: { 3: 0, 143: 0 } }\n${tasks}`), '--', fixture('exit-with.sh'), '3'],
+        { env: { MARK: mark } },
+      );
       expect(remapped.code).toBe(0);
       expect(readMarks(mark)).toEqual(['main started', 'failure', 'main started', 'success']);
     }));
 
   it('maps a JVM-style 143 after SIGTERM to 0', () =>
     withDir(async ({ dir, mark }) => {
-      const hv = startHookvisor(['--hooks', writeFile(dir, 'h.yaml', 'exit: { remap: { 143: 0 } }\n'), '--', fixture('main-trap.sh')], { env: { MARK: mark, TRAP_EXIT: '143' } });
+      const hv = startHookvisor(['--hooks', writeFile(dir, 'h.yaml', 'exit: { remap: { 143: 0 } }\n'), '--', fixture('main-trap.sh')], {
+        env: { MARK: mark, TRAP_EXIT: '143' },
+      });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');
       expect((await hv.exited).code).toBe(0);
@@ -96,7 +105,11 @@ describe('on: signal tasks', () => {
   it('runs the tasks then forwards; a signal during the run is queued once, a third is dropped', () =>
     withDir(async ({ dir, mark }) => {
       const go = `${dir}/go`;
-      const hooks = writeFile(dir, 'hooks.yaml', `on:\n  SIGHUP:\n    tasks:\n      - { name: reload, run: [${fixture('gate.sh')}, reload] }\n  SIGUSR2:\n    tasks: [{ run: [${fixture('mark.sh')}, rotate] }]\n    forward: false\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `on:\n  SIGHUP:\n    tasks:\n      - { name: reload, run: [${fixture('gate.sh')}, reload] }\n  SIGUSR2:\n    tasks: [{ run: [${fixture('mark.sh')}, rotate] }]\n    forward: false\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark, GO: go } });
       await hv.waitFor('READY');
       hv.signal('SIGHUP');
@@ -124,7 +137,11 @@ describe('on: signal tasks', () => {
 
   it('during a stop an on: signal starts no tasks: it is forwarded like any other signal', () =>
     withDir(async ({ dir, mark }) => {
-      const hooks = writeFile(dir, 'hooks.yaml', `on:\n  SIGHUP:\n    tasks: [{ run: [${fixture('mark.sh')}, reload] }]\nhooks:\n  preStop:\n    - { name: hup, shell: 'kill -HUP $PPID' }\n    - { name: wait for it, shell: 'until grep -q "main got HUP" "$MARK"; do sleep 0.01; done', timeout: 5s }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `on:\n  SIGHUP:\n    tasks: [{ run: [${fixture('mark.sh')}, reload] }]\nhooks:\n  preStop:\n    - { name: hup, shell: 'kill -HUP $PPID' }\n    - { name: wait for it, shell: 'until grep -q "main got HUP" "$MARK"; do sleep 0.01; done', timeout: 5s }\n`,
+      );
       const hv = startHookvisor(['--hooks', hooks, '--', fixture('main-trap.sh')], { env: { MARK: mark } });
       await hv.waitFor('READY');
       hv.signal('SIGTERM');

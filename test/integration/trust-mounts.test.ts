@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHookvisor, withDir, writeFile, type Hv } from '../helpers/hookvisor.js';
+import { type Hv, startHookvisor, withDir, writeFile } from '../helpers/hookvisor.js';
 import { NO_UNSHARE } from '../helpers/pid1.js';
 
 const HOOKS = 'hooks:\n  preStart:\n    - { run: [touch, "${WORK}/started"] }\n';
@@ -42,32 +42,46 @@ describe.skipIf(NO_UNSHARE !== undefined)('as root, a hooks file on a read-only 
     return { source, target: writeFile(etc, 'hooks.yaml', '') };
   }
 
-  it('a Compose bind mount with :ro of a file owned by uid 1000', () =>
-    withDir(async ({ dir }) => {
-      const { source, target } = compose(dir);
-      const r = await runIn(inMountNamespace(source, target, true), target, dir);
-      expect(r.stderr).not.toContain('refusing');
-      expect(r.code).toBe(0);
-      expect(existsSync(join(dir, 'started'))).toBe(true);
-    }), 30_000);
+  it(
+    'a Compose bind mount with :ro of a file owned by uid 1000',
+    () =>
+      withDir(async ({ dir }) => {
+        const { source, target } = compose(dir);
+        const r = await runIn(inMountNamespace(source, target, true), target, dir);
+        expect(r.stderr).not.toContain('refusing');
+        expect(r.code).toBe(0);
+        expect(existsSync(join(dir, 'started'))).toBe(true);
+      }),
+    30_000,
+  );
 
-  it('the same file on a writable bind mount stays refused, and starts nothing', () =>
-    withDir(async ({ dir }) => {
-      const { source, target } = compose(dir);
-      const r = await runIn(inMountNamespace(source, target, false), target, dir);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`hookvisor: ${target}: refusing to run as root: the hooks file is owned by uid 1000, not by root, so a non-root user could change what runs as root. Fix the permissions, or pass --allow-insecure-hooks.\n`);
-      expect(existsSync(join(dir, 'started'))).toBe(false);
-    }), 30_000);
+  it(
+    'the same file on a writable bind mount stays refused, and starts nothing',
+    () =>
+      withDir(async ({ dir }) => {
+        const { source, target } = compose(dir);
+        const r = await runIn(inMountNamespace(source, target, false), target, dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(
+          `hookvisor: ${target}: refusing to run as root: the hooks file is owned by uid 1000, not by root, so a non-root user could change what runs as root. Fix the permissions, or pass --allow-insecure-hooks.\n`,
+        );
+        expect(existsSync(join(dir, 'started'))).toBe(false);
+      }),
+    30_000,
+  );
 
-  it('a read-only bind of a file that is also mounted writable elsewhere in the container stays refused', () =>
-    withDir(async ({ dir }) => {
-      const { source, target } = compose(dir);
-      const r = await runIn(inMountNamespace(source, target, true, 'writable'), target, dir);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('refusing to run as root: the hooks file is owned by uid 1000');
-      expect(existsSync(join(dir, 'started'))).toBe(false);
-    }), 30_000);
+  it(
+    'a read-only bind of a file that is also mounted writable elsewhere in the container stays refused',
+    () =>
+      withDir(async ({ dir }) => {
+        const { source, target } = compose(dir);
+        const r = await runIn(inMountNamespace(source, target, true, 'writable'), target, dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('refusing to run as root: the hooks file is owned by uid 1000');
+        expect(existsSync(join(dir, 'started'))).toBe(false);
+      }),
+    30_000,
+  );
 
   /**
    * A Kubernetes ConfigMap volume with `fsGroup: 2000`, as the kubelet lays it out: a root-owned 1777
@@ -92,25 +106,35 @@ describe.skipIf(NO_UNSHARE !== undefined)('as root, a hooks file on a read-only 
     return volume;
   }
 
-  it('a Kubernetes ConfigMap volume: 1777 directory, ..data symlinks, files its fsGroup can write, mounted read-only', () =>
-    withDir(async ({ dir }) => {
-      const volume = configMap(dir);
-      const mounted = join(dir, 'etc-hookvisor');
-      mkdirSync(mounted, { mode: 0o755 });
-      const r = await runIn(inMountNamespace(volume, mounted, true), join(mounted, 'hooks.yaml'), dir);
-      expect(r.stderr).not.toContain('refusing');
-      expect(r.code).toBe(0);
-      expect(existsSync(join(dir, 'started'))).toBe(true);
-    }), 30_000);
+  it(
+    'a Kubernetes ConfigMap volume: 1777 directory, ..data symlinks, files its fsGroup can write, mounted read-only',
+    () =>
+      withDir(async ({ dir }) => {
+        const volume = configMap(dir);
+        const mounted = join(dir, 'etc-hookvisor');
+        mkdirSync(mounted, { mode: 0o755 });
+        const r = await runIn(inMountNamespace(volume, mounted, true), join(mounted, 'hooks.yaml'), dir);
+        expect(r.stderr).not.toContain('refusing');
+        expect(r.code).toBe(0);
+        expect(existsSync(join(dir, 'started'))).toBe(true);
+      }),
+    30_000,
+  );
 
-  it('the same layout on a writable mount stays refused', () =>
-    withDir(async ({ dir }) => {
-      const volume = configMap(dir);
-      const mounted = join(dir, 'etc-hookvisor');
-      mkdirSync(mounted, { mode: 0o755 });
-      const r = await runIn(inMountNamespace(volume, mounted, false), join(mounted, 'hooks.yaml'), dir);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`refusing to run as root: the directory ${mounted}/..2026_12_06_22_00_00.123456789 above it can be changed by its group (mode 2775)`);
-      expect(existsSync(join(dir, 'started'))).toBe(false);
-    }), 30_000);
+  it(
+    'the same layout on a writable mount stays refused',
+    () =>
+      withDir(async ({ dir }) => {
+        const volume = configMap(dir);
+        const mounted = join(dir, 'etc-hookvisor');
+        mkdirSync(mounted, { mode: 0o755 });
+        const r = await runIn(inMountNamespace(volume, mounted, false), join(mounted, 'hooks.yaml'), dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(
+          `refusing to run as root: the directory ${mounted}/..2026_12_06_22_00_00.123456789 above it can be changed by its group (mode 2775)`,
+        );
+        expect(existsSync(join(dir, 'started'))).toBe(false);
+      }),
+    30_000,
+  );
 });

@@ -44,7 +44,10 @@ describe('interactive main (docker run -it)', () => {
   });
 
   it('prints no colour on a terminal when NO_COLOR is set', async () => {
-    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --log-format pretty -- true`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn('script', ['-qfec', `${process.execPath} ${CLI} --log-format pretty -- true`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);

@@ -40,12 +40,19 @@ describe.skipIf(NO_UNSHARE)('unmount: task', () => {
       const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir, MARK: mark } });
       await hv.waitForEvent(released(dir));
       expect((await hv.exited).code).toBe(0);
-      const out = (task: string) => eventsNamed(hv.events(), 'hook.output').filter((e) => e.task === task).map((e) => String(e.line));
+      const out = (task: string) =>
+        eventsNamed(hv.events(), 'hook.output')
+          .filter((e) => e.task === task)
+          .map((e) => String(e.line));
       const first = out('unmount data');
       expect(first.some((l) => /^busy: pid \d+ \((sh|sleep)\) holds .*\/mnt\/held$/.test(l))).toBe(true);
       expect(first.at(-1)).toBe(`unmounted ${dir}/mnt`);
       expect(out('again')).toEqual([`${dir}/mnt is not a mount point: nothing to do`]);
-      expect(eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStop').every((e) => e.ok)).toBe(true);
+      expect(
+        eventsNamed(hv.events(), 'hook.end')
+          .filter((e) => e.phase === 'postStop')
+          .every((e) => e.ok),
+      ).toBe(true);
       expect(readMarks(mark)).toEqual(['0']);
     }));
 
@@ -62,7 +69,9 @@ describe.skipIf(NO_UNSHARE)('unmount: task', () => {
       expect((await hv.exited).code).toBe(0);
       const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
       expect(end).toMatchObject({ ok: true });
-      expect(eventsNamed(hv.events(), 'hook.output').some((e) => e.line === `lazily unmounted ${dir}/mnt (still in use until its holders close it)`)).toBe(true);
+      expect(eventsNamed(hv.events(), 'hook.output').some((e) => e.line === `lazily unmounted ${dir}/mnt (still in use until its holders close it)`)).toBe(
+        true,
+      );
     }));
 
   it('unmounts an ext4 file system on a loop device while busy, then detaches the loop device', () =>
@@ -70,7 +79,11 @@ describe.skipIf(NO_UNSHARE)('unmount: task', () => {
       const img = join(dir, 'disk.img');
       execFileSync('truncate', ['-s', '16M', img]);
       execFileSync('mkfs.ext4', ['-q', '-F', img]);
-      const attached = () => execFileSync('losetup', ['-j', img], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(':')[0]!);
+      const attached = () =>
+        execFileSync('losetup', ['-j', img], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(':')[0]!);
       onTestFinished(() => attached().forEach((dev) => execFileSync('losetup', ['-d', dev])));
       const hooks = writeFile(
         dir,
@@ -89,7 +102,11 @@ hooks:
       await hv.waitForEvent(released(dir));
       expect((await hv.exited).code).toBe(0);
       const dev = execFileSync('cat', [join(dir, 'dev')], { encoding: 'utf8' }).trim();
-      expect(eventsNamed(hv.events(), 'hook.end').filter((e) => e.phase === 'postStop').map((e) => [e.task, e.ok])).toEqual([
+      expect(
+        eventsNamed(hv.events(), 'hook.end')
+          .filter((e) => e.phase === 'postStop')
+          .map((e) => [e.task, e.ok]),
+      ).toEqual([
         ['(exec 3>"$MNT/held"; while [ ! -e "$WORK/release" ]; do sleep 0.05; done) & echo started', true],
         ['unmount data', true],
         ['detach', true],
@@ -115,7 +132,9 @@ hooks:
       await hv.waitForEvent((e) => e.event === 'hook.output' && String(e.line).startsWith('still busy after '), 15_000);
       writeFileSync(join(dir, 'release'), '');
       expect((await hv.exited).code).toBe(0);
-      const lines = eventsNamed(hv.events(), 'hook.output').filter((e) => e.task === 'unmount data').map((e) => String(e.line));
+      const lines = eventsNamed(hv.events(), 'hook.output')
+        .filter((e) => e.task === 'unmount data')
+        .map((e) => String(e.line));
       expect(lines[0]).toMatch(/^busy: pid \d+ \((sh|sleep)\) holds .*\/mnt\/held$/);
       expect(lines.some((l) => /^still busy after \d+(\.\d)?s: umount: .*target is busy.*; pid \d+ \((sh|sleep)\) holds .*\/mnt\/held/.test(l))).toBe(true);
       // The holders are named once, at the start (one line each), not again at every 200 ms retry.
@@ -125,10 +144,14 @@ hooks:
       expect(lines.at(-1)).toBe(`unmounted ${dir}/mnt`);
     }));
 
-  it('fails at once, with umount\'s message, when umount is not there (a distroless image): nothing to wait out', () =>
+  it("fails at once, with umount's message, when umount is not there (a distroless image): nothing to wait out", () =>
     withDir(async ({ dir }) => {
       mkdirSync(join(dir, 'empty'));
-      const hooks = writeFile(dir, 'hooks.yaml', `${MOUNT_TMPFS}    - { name: unmount data, unmount: "\${MNT}", timeout: 3s, env: { PATH: "\${WORK}/empty" } }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `${MOUNT_TMPFS}    - { name: unmount data, unmount: "\${MNT}", timeout: 3s, env: { PATH: "\${WORK}/empty" } }\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir } });
       expect((await hv.exited).code).toBe(0);
       const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');
@@ -157,7 +180,11 @@ hooks:
       mkdirSync(join(dir, 'bin'));
       writeFileSync(join(dir, 'bin/umount'), '#!/bin/sh\necho "umount $*" >> "$MARK"\nexec sleep 1000\n');
       chmodSync(join(dir, 'bin/umount'), 0o755);
-      const hooks = writeFile(dir, 'hooks.yaml', `${MOUNT_TMPFS.replace('env: {', 'env: { PATH: "\${WORK}/bin:\${PATH}",')}    - { name: unmount data, unmount: "\${MNT}", timeout: 1s }\n`);
+      const hooks = writeFile(
+        dir,
+        'hooks.yaml',
+        `${MOUNT_TMPFS.replace('env: {', 'env: { PATH: "${WORK}/bin:${PATH}",')}    - { name: unmount data, unmount: "\${MNT}", timeout: 1s }\n`,
+      );
       const hv = startAsPid1(['--hooks', hooks, '--', 'true'], { env: { WORK: dir, MARK: mark } });
       expect((await hv.exited).code).toBe(0);
       const end = eventsNamed(hv.events(), 'hook.end').find((e) => e.task === 'unmount data');

@@ -31,7 +31,7 @@ async function listLoops(run: NonNullable<KindContext['run']>): Promise<Loop[]> 
 }
 
 /** major:minor of a stat() device number, as Linux encodes it. */
-const majMin = (dev: number) => `${Math.floor(dev / 256) & 0xfff}:${(dev & 0xff) | ((Math.floor(dev / 4096) & 0xfff00))}`;
+const majMin = (dev: number) => `${Math.floor(dev / 256) & 0xfff}:${(dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00)}`;
 
 /**
  * The loop devices backed by `target` (matched by inode and device, so one attached from another mount
@@ -107,7 +107,10 @@ async function look(left: Closable['left']): Promise<string[] | Error> {
 /** `cryptsetup close NAME` when /dev/mapper/NAME exists, retried while busy, verified gone. */
 export function runCryptClose(name: string, ctx: KindContext): Promise<KindResult> {
   const path = mappingPath(name);
-  return closeUntilGone({ what: `close ${name}`, left: async () => (existsSync(path) ? [resolved(path)] : []), close: () => ['cryptsetup', 'close', name] }, ctx);
+  return closeUntilGone(
+    { what: `close ${name}`, left: async () => (existsSync(path) ? [resolved(path)] : []), close: () => ['cryptsetup', 'close', name] },
+    ctx,
+  );
 }
 
 /** `losetup -d` for a loop device, or for every loop device backed by a file; verified detached. */

@@ -49,18 +49,26 @@ async function firstLine(response: Response): Promise<string> {
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > PREVIEW_CHARS ? `${line.slice(0, PREVIEW_CHARS)}…` : line;
 }
 
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   switch (cause?.code) {
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'ECONNRESET': return 'connection reset';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+      return 'connection reset';
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return 'host not found';
-    case 'UND_ERR_SOCKET': return 'connection closed without a response';
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'UND_ERR_SOCKET':
+      return 'connection closed without a response';
   }
   // fetch's own message for a URL with credentials quotes it whole (the schema refuses such URLs first).
   if (err instanceof TypeError && /credentials/.test(err.message)) return 'a URL with a user or password is not allowed';

@@ -1,6 +1,6 @@
-import { formatDuration } from '../../config/duration.js';
 import { lstat } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { formatDuration } from '../../config/duration.js';
 import { awaited, reached } from '../../plan/describe.js';
 import type { WaitForSpec } from '../../plan/types.js';
 import { delay } from './sleep.js';
@@ -15,7 +15,9 @@ export async function runWaitFor(spec: WaitForSpec, ctx: KindContext): Promise<K
   const started = performance.now();
   let last: Seen | undefined;
   while (!ctx.signal.aborted) {
-    const seen = await (spec.path !== undefined ? probePath(spec.path, ctx.signal) : probePort(spec.host, spec.port!, Math.min(spec.intervalMs, 1000), ctx.signal));
+    const seen = await (spec.path !== undefined
+      ? probePath(spec.path, ctx.signal)
+      : probePort(spec.host, spec.port!, Math.min(spec.intervalMs, 1000), ctx.signal));
     if (ctx.signal.aborted) break;
     last = seen;
     if (seen.state === spec.state) {
@@ -33,15 +35,17 @@ function probePath(path: string, signal: AbortSignal): Promise<Seen> {
   return new Promise((resolve) => {
     const onAbort = () => resolve({ state: 'unknown', why: 'aborted' });
     signal.addEventListener('abort', onAbort, { once: true });
-    lstat(path).then(
-      () => ({ state: 'exists' }) as const,
-      (err: NodeJS.ErrnoException): Seen =>
-        // Only a missing entry is gone; EACCES or EIO say nothing about the path.
-        err.code === 'ENOENT' || err.code === 'ENOTDIR' ? { state: 'gone' } : { state: 'unknown', why: err.code ?? err.message },
-    ).then((seen) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(seen);
-    });
+    lstat(path)
+      .then(
+        () => ({ state: 'exists' }) as const,
+        (err: NodeJS.ErrnoException): Seen =>
+          // Only a missing entry is gone; EACCES or EIO say nothing about the path.
+          err.code === 'ENOENT' || err.code === 'ENOTDIR' ? { state: 'gone' } : { state: 'unknown', why: err.code ?? err.message },
+      )
+      .then((seen) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(seen);
+      });
   });
 }
 
@@ -63,6 +67,8 @@ function probePort(host: string, port: number, timeoutMs: number, signal: AbortS
     const timer = setTimeout(() => done({ state: 'unknown', why: `no answer within ${formatDuration(timeoutMs)}` }), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ state: 'open' }));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? { state: 'closed' } : { state: 'unknown', why: err.code ?? err.message }));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      done(err.code === 'ECONNREFUSED' ? { state: 'closed' } : { state: 'unknown', why: err.code ?? err.message }),
+    );
   });
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, parseEvents, readMarks, type LogRecord } from '../../helpers/hookvisor.js';
-import { podman, podmanSpawn, type Done } from './podman.js';
+import { FIXTURES, type LogRecord, parseEvents, readMarks } from '../../helpers/hookvisor.js';
+import { type Done, podman, podmanSpawn } from './podman.js';
 import type { Rootfs } from './rootfs.js';
 
 export interface CtrSpec {
@@ -49,7 +49,27 @@ export function runArgs(spec: CtrSpec, name: string, dir: string): string[] {
   const env = Object.entries({ HOOKVISOR_LOG_LEVEL: 'debug', MARK: '/t/marks', ...spec.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const hooks = spec.hooks === undefined ? [] : ['--hooks', '/t/hooks.yaml'];
   // --rootfs is a flag: the rootfs path is the first positional argument, so it comes last.
-  return ['run', '--name', name, '--network', 'none', ...spec.rootfs.mounts, '-v', `${dir}:/t`, '-v', `${FIXTURES}:/fixtures:ro`, ...env, ...(spec.run ?? []), '--rootfs', `${spec.rootfs.dir}:O`, ...spec.rootfs.hookvisor, ...(spec.verb ? [spec.verb] : []), ...hooks, ...(spec.hvArgs ?? []), ...(spec.command.length ? ['--', ...spec.command] : [])];
+  return [
+    'run',
+    '--name',
+    name,
+    '--network',
+    'none',
+    ...spec.rootfs.mounts,
+    '-v',
+    `${dir}:/t`,
+    '-v',
+    `${FIXTURES}:/fixtures:ro`,
+    ...env,
+    ...(spec.run ?? []),
+    '--rootfs',
+    `${spec.rootfs.dir}:O`,
+    ...spec.rootfs.hookvisor,
+    ...(spec.verb ? [spec.verb] : []),
+    ...hooks,
+    ...(spec.hvArgs ?? []),
+    ...(spec.command.length ? ['--', ...spec.command] : []),
+  ];
 }
 
 /** A fresh name and /t directory with the spec's files; both cleaned up by removeContainers. */

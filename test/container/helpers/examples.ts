@@ -46,5 +46,11 @@ function collect(child: ReturnType<typeof podmanSpawn>) {
       void done.then(() => (out.includes(text) ? res() : rej(new Error(`exited before ${text}: ${out}`))));
       check();
     });
-  return { get out() { return out; }, done, until };
+  return {
+    get out() {
+      return out;
+    },
+    done,
+    until,
+  };
 }

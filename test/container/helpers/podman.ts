@@ -64,7 +64,10 @@ function probe(): string | undefined {
       // made by an earlier run (a dangling link until /usr is mounted)
     }
   }
-  const r = spawnSync('podman', [...GLOBAL, 'run', '--rm', '--network', 'none', '-v', '/usr:/usr:ro', '--rootfs', empty, 'true'], { env: ENV, encoding: 'utf8' });
+  const r = spawnSync('podman', [...GLOBAL, 'run', '--rm', '--network', 'none', '-v', '/usr:/usr:ro', '--rootfs', empty, 'true'], {
+    env: ENV,
+    encoding: 'utf8',
+  });
   return r.status === 0 ? undefined : `podman run --rootfs does not work here: ${r.stderr.trim().split('\n').pop()}`;
 }
 

@@ -1,6 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../../helpers/hookvisor.js';
 
@@ -69,10 +82,12 @@ export function rootfs(kind: RootfsKind): Rootfs {
     for (const d of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${d}`, join(tmp, d));
     for (const f of ['passwd', 'group', 'nsswitch.conf', 'hosts', 'mime.types']) if (existsSync(`/etc/${f}`)) copyFileSync(`/etc/${f}`, join(tmp, 'etc', f));
     // Debian's nginx and postgres read their own configuration and share files from /etc.
-    for (const d of ['nginx', 'postgresql-common', 'ssl']) if (existsSync(`/etc/${d}`)) cpSync(`/etc/${d}`, join(tmp, 'etc', d), { recursive: true, dereference: true });
+    for (const d of ['nginx', 'postgresql-common', 'ssl'])
+      if (existsSync(`/etc/${d}`)) cpSync(`/etc/${d}`, join(tmp, 'etc', d), { recursive: true, dereference: true });
     for (const d of ['var/log/nginx', 'var/lib/nginx', 'var/run/postgresql', 'var/lib/postgresql']) mkdirSync(join(tmp, d), { recursive: true });
     // The official postgres image's user is 999:999, as examples/postgres/hooks.yaml says.
-    if (!/^[^:]*:[^:]*:999:/m.test(readFileSync('/etc/passwd', 'utf8'))) appendFileSync(join(tmp, 'etc/passwd'), 'pg999:x:999:999:postgres as in the official image:/var/lib/postgresql:/bin/sh\n');
+    if (!/^[^:]*:[^:]*:999:/m.test(readFileSync('/etc/passwd', 'utf8')))
+      appendFileSync(join(tmp, 'etc/passwd'), 'pg999:x:999:999:postgres as in the official image:/var/lib/postgresql:/bin/sh\n');
     if (!/^[^:]*:[^:]*:999:/m.test(readFileSync('/etc/group', 'utf8'))) appendFileSync(join(tmp, 'etc/group'), 'pg999:x:999:\n');
   } else {
     copyWithLibraries(tmp, process.execPath, '/usr/bin/node');
@@ -111,5 +126,7 @@ function copyInto(root: string, file: string): void {
 }
 
 function findFiles(dir: string, re: RegExp): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((p) => re.test(p));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((p) => re.test(p));
 }

@@ -4,8 +4,22 @@ import { UsageError } from '../../../src/errors/errors.js';
 
 describe('parseArgs', () => {
   it('reads the contract forms', () => {
-    expect(parseArgs(['--hooks', 'h.yaml', '--', 'ceph-osd', '-f'], {})).toEqual({ command: 'run', hooks: 'h.yaml', logLevel: 'info', logFormat: 'json', gracePeriodMs: undefined, allowInsecureHooks: false, argv: ['ceph-osd', '-f'] });
-    expect(parseArgs(['run', '--hooks=h.yaml', '--log-level', 'debug', '--log-format=pretty', '--', 'x'], {})).toMatchObject({ command: 'run', hooks: 'h.yaml', logLevel: 'debug', logFormat: 'pretty', argv: ['x'] });
+    expect(parseArgs(['--hooks', 'h.yaml', '--', 'ceph-osd', '-f'], {})).toEqual({
+      command: 'run',
+      hooks: 'h.yaml',
+      logLevel: 'info',
+      logFormat: 'json',
+      gracePeriodMs: undefined,
+      allowInsecureHooks: false,
+      argv: ['ceph-osd', '-f'],
+    });
+    expect(parseArgs(['run', '--hooks=h.yaml', '--log-level', 'debug', '--log-format=pretty', '--', 'x'], {})).toMatchObject({
+      command: 'run',
+      hooks: 'h.yaml',
+      logLevel: 'debug',
+      logFormat: 'pretty',
+      argv: ['x'],
+    });
     expect(parseArgs(['dry-run', '--hooks', 'h.yaml'], {})).toMatchObject({ command: 'dry-run', argv: [] });
     expect(parseArgs(['--help'], {}).command).toBe('help');
     expect(parseArgs(['-V'], {}).command).toBe('version');

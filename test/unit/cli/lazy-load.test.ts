@@ -18,7 +18,17 @@ describe('without a hooks file', () => {
     let out = '';
     let err = '';
     const none = { subscribe: () => () => {} };
-    const code = await runCli({ args: ['dry-run', '--', 'true'], env: {}, stdout: (t) => void (out += t), stderr: (t) => void (err += t), signals: none, childSignals: none, stdinIsTTY: false, uid: 1000, color: false });
+    const code = await runCli({
+      args: ['dry-run', '--', 'true'],
+      env: {},
+      stdout: (t) => void (out += t),
+      stderr: (t) => void (err += t),
+      signals: none,
+      childSignals: none,
+      stdinIsTTY: false,
+      uid: 1000,
+      color: false,
+    });
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toContain('true');
     // The real process port too: its module must not load execa for main.

@@ -83,7 +83,10 @@ describe('loadConfigText', () => {
   });
 
   it('stops an alias bomb', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+    ].join('\n');
     expect(issuesOf(`${bomb}\n`)[0]!.message).toMatch(/invalid YAML: .*alias/i);
   });
 });
@@ -106,7 +109,9 @@ describe('scalars where text is meant', () => {
     // Infinity was no number zod takes either.
     expect(loadConfigText('h.yaml', 'env: { A: .inf }\n').config.env).toEqual({ A: '.inf' });
     // Elsewhere numbers stay numbers.
-    expect(loadConfigText('h.yaml', 'stop: { timeout: 1.5 }\nhooks:\n  postStop:\n    - { run: [x], retries: 02 }\n').config.hooks.postStop[0]!.retries).toBe(2);
+    expect(loadConfigText('h.yaml', 'stop: { timeout: 1.5 }\nhooks:\n  postStop:\n    - { run: [x], retries: 02 }\n').config.hooks.postStop[0]!.retries).toBe(
+      2,
+    );
   });
 });
 

@@ -5,7 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/app.js';
 import { ROOT } from '../../helpers/hookvisor.js';
 
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const text = (page: string) => readFileSync(join(ROOT, page), 'utf8');
 
 interface Block {
@@ -40,7 +45,17 @@ async function dryRun(yaml: string): Promise<{ code: number; stdout: string; std
   let stdout = '';
   let stderr = '';
   const none = { subscribe: () => () => {} };
-  const code = await runCli({ args: ['dry-run', '--hooks', file, '--', 'daemon'], env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), signals: none, childSignals: none, stdinIsTTY: false, uid: 1000, color: false });
+  const code = await runCli({
+    args: ['dry-run', '--hooks', file, '--', 'daemon'],
+    env: {},
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    signals: none,
+    childSignals: none,
+    stdinIsTTY: false,
+    uid: 1000,
+    color: false,
+  });
   return { code, stdout, stderr: stderr.replaceAll(file, 'hooks.yaml') };
 }
 
@@ -68,17 +83,26 @@ describe('the documentation cannot drift', () => {
   it('lists in the events table exactly the events of the LogEvent union', () => {
     const union = text('src/log/events.ts');
     const declared = new Set([...union.slice(0, union.indexOf('export type EventName')).matchAll(/event: '([a-z0-9.-]+)'/g)].map((m) => m[1]));
-    const table = text('docs/logs.md').split('\n').filter((l) => l.startsWith('| `'));
+    const table = text('docs/logs.md')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     const documented = new Set(table.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([a-z0-9.-]+)`/g)].map((m) => m[1])));
     expect([...documented].sort()).toEqual([...declared].sort());
   });
 
   it('describes every folder of src/ in the architecture page, and each imports only what its row allows', () => {
-    const rows = text('docs/architecture.md').split('\n').filter((l) => /^\| `[a-z0-9]+` \|/.test(l));
-    const allowed = new Map(rows.map((r) => {
-      const [, folder, , imports] = r.split('|').map((c) => c.trim());
-      return [folder!.replaceAll('`', ''), imports === 'every other folder' ? '*' : imports === '(none)' ? [] : imports!.split(', ').map((i) => i.split(' ')[0]!)] as const;
-    }));
+    const rows = text('docs/architecture.md')
+      .split('\n')
+      .filter((l) => /^\| `[a-z0-9]+` \|/.test(l));
+    const allowed = new Map(
+      rows.map((r) => {
+        const [, folder, , imports] = r.split('|').map((c) => c.trim());
+        return [
+          folder!.replaceAll('`', ''),
+          imports === 'every other folder' ? '*' : imports === '(none)' ? [] : imports!.split(', ').map((i) => i.split(' ')[0]!),
+        ] as const;
+      }),
+    );
     const folders = readdirSync(join(ROOT, 'src')).filter((f) => statSync(join(ROOT, 'src', f)).isDirectory());
     expect([...allowed.keys()].sort()).toEqual(folders.sort());
     for (const folder of folders) {
@@ -95,7 +119,7 @@ describe('the documentation cannot drift', () => {
     }
   });
 
-  it('keeps the README to a newcomer\'s five minutes', () => {
+  it("keeps the README to a newcomer's five minutes", () => {
     expect(text('README.md').split('\n').length).toBeLessThanOrEqual(250);
   });
 });

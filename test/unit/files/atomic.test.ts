@@ -97,7 +97,9 @@ describe.skipIf(!asRoot)('writeFileAtomic on a full volume', () => {
     withFullVolume(OWED_FILE, OLD_RECORD, (dir) => {
       const old = OLD_RECORD;
       const state = fileState(dir, 1);
-      expect(() => state.write({ since: '2026-12-06T00:00:00.000Z', hooksFile: `/etc/${'h'.repeat(3 * 4096)}.yaml`, preStartCompleted: false })).toThrow(/ENOSPC/);
+      expect(() => state.write({ since: '2026-12-06T00:00:00.000Z', hooksFile: `/etc/${'h'.repeat(3 * 4096)}.yaml`, preStartCompleted: false })).toThrow(
+        /ENOSPC/,
+      );
       expect(readFileSync(join(dir, OWED_FILE), 'utf8')).toBe(old);
       expect(readdirSync(dir).sort()).toEqual(['fill', OWED_FILE]);
     }));

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, readLines } from '../../../src/hooks/output.js';
-import { redactor, type Redact } from '../../../src/plan/secrets.js';
+import { type Redact, redactor } from '../../../src/plan/secrets.js';
 
 async function linesOf(chunks: string[], redact?: Redact): Promise<string[]> {
   const stream = new PassThrough();

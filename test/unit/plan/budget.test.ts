@@ -5,7 +5,14 @@ import type { PlannedTask, StopPlan } from '../../../src/plan/types.js';
 
 const task = (timeoutMs: number, retries = 0, retryDelayMs = 1000, when: PlannedTask['when'] = 'always') =>
   ({ kind: 'sleep', sleepMs: timeoutMs, timeoutMs, retries, retryDelayMs, when }) as PlannedTask;
-const stop = (timeoutMs: number, gracePeriodMs?: number): StopPlan => ({ signals: ['SIGTERM'], timeoutMs, group: true, killWaitMs: 2000, gracePeriodMs, ladder: [] });
+const stop = (timeoutMs: number, gracePeriodMs?: number): StopPlan => ({
+  signals: ['SIGTERM'],
+  timeoutMs,
+  group: true,
+  killWaitMs: 2000,
+  gracePeriodMs,
+  ladder: [],
+});
 
 describe('worstCaseMs', () => {
   it('counts every attempt and the delays between them', () => {
@@ -14,7 +21,8 @@ describe('worstCaseMs', () => {
   });
 
   it('adds what an attempt that runs a program can take past its timeout: SIGKILL, the wait for it, its last output', () => {
-    for (const kind of ['run', 'shell', 'unmount', 'cryptClose', 'detachLoop'] as const) expect(worstCaseMs({ kind, timeoutMs: 2000, retries: 2, retryDelayMs: 500 }), kind).toBe(3 * (2000 + ATTEMPT_OVERRUN_MS) + 2 * 500);
+    for (const kind of ['run', 'shell', 'unmount', 'cryptClose', 'detachLoop'] as const)
+      expect(worstCaseMs({ kind, timeoutMs: 2000, retries: 2, retryDelayMs: 500 }), kind).toBe(3 * (2000 + ATTEMPT_OVERRUN_MS) + 2 * 500);
     for (const kind of ['sleep', 'http', 'waitFor'] as const) expect(worstCaseMs({ kind, timeoutMs: 2000, retries: 0, retryDelayMs: 500 }), kind).toBe(2000);
     expect(ATTEMPT_OVERRUN_MS).toBe(400);
   });
@@ -25,7 +33,13 @@ describe('computeBudget', () => {
     // when: exit and when: recovery tasks never run after a stop signal.
     const b = computeBudget([task(5000)], stop(10_000), [task(3000, 1, 500), task(60_000, 0, 0, 'exit'), task(60_000, 0, 0, 'recovery')]);
     expect(b).toEqual({
-      preStopMs: 5000, waitMs: 10_000, killWaitMs: 2000, postStopMs: 6500, totalMs: 23_500, marginMs: 0, cuts: [],
+      preStopMs: 5000,
+      waitMs: 10_000,
+      killWaitMs: 2000,
+      postStopMs: 6500,
+      totalMs: 23_500,
+      marginMs: 0,
+      cuts: [],
       // With postStop tasks and no grace period, what the orchestrators' default clocks make of it.
       unknownGrace: [
         "under Docker's and podman's default of 10s: postStop starts only at +17s when main ignores the stop signal: SIGKILL at 10s comes first and the cleanup is lost",
@@ -56,6 +70,8 @@ describe('computeBudget', () => {
 
   it('reports, with the numbers, a postStop that cannot fit', () => {
     const b = computeBudget([], stop(10_000, 5000), [task(2000, 1, 1000)]);
-    expect(b.problem).toBe('postStop needs up to 5s, plus 2s after SIGKILL and a 500ms margin: 7.5s, more than the 5s grace period. Raise the grace period to at least 7.5s or shorten postStop\'s timeouts and retries.');
+    expect(b.problem).toBe(
+      "postStop needs up to 5s, plus 2s after SIGKILL and a 500ms margin: 7.5s, more than the 5s grace period. Raise the grace period to at least 7.5s or shorten postStop's timeouts and retries.",
+    );
   });
 });

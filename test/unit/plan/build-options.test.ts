@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/load.js';
-import { ConfigError } from '../../../src/errors/errors.js';
+import type { ConfigError } from '../../../src/errors/errors.js';
 import { buildPlan, type PlanOptions } from '../../../src/plan/build.js';
 
 const planOf = (text: string, opts: PlanOptions = {}) => {
@@ -23,14 +23,26 @@ describe('buildPlan, task kinds and options', () => {
     );
     expect(plan.tasks.preStop).toEqual([
       expect.objectContaining({ kind: 'sleep', sleepMs: 5000, timeoutMs: 5000, name: 'sleep 5s', retries: 0, retryDelayMs: 1000 }),
-      expect.objectContaining({ kind: 'http', http: { url: 'http://127.0.0.1:8080/drain', method: 'POST', headers: {}, body: undefined, expectStatus: [202] }, timeoutMs: 30_000, name: 'http POST http://127.0.0.1:8080/drain expecting 202' }),
-      expect.objectContaining({ kind: 'waitFor', waitFor: { port: 6800, host: '127.0.0.1', path: undefined, state: 'closed', intervalMs: 100 }, name: 'wait for 127.0.0.1:6800 to be closed' }),
+      expect.objectContaining({
+        kind: 'http',
+        http: { url: 'http://127.0.0.1:8080/drain', method: 'POST', headers: {}, body: undefined, expectStatus: [202] },
+        timeoutMs: 30_000,
+        name: 'http POST http://127.0.0.1:8080/drain expecting 202',
+      }),
+      expect.objectContaining({
+        kind: 'waitFor',
+        waitFor: { port: 6800, host: '127.0.0.1', path: undefined, state: 'closed', intervalMs: 100 },
+        name: 'wait for 127.0.0.1:6800 to be closed',
+      }),
       expect.objectContaining({ kind: 'waitFor', waitFor: { port: undefined, host: '127.0.0.1', path: '/run/lock', state: 'exists', intervalMs: 50 } }),
     ]);
   });
 
   it('plans retries, exit.remap, when failure/success and the grace period, flag over file', () => {
-    const plan = planOf('stop: { gracePeriod: 30s }\nexit: { remap: { 143: 0 } }\nhooks:\n  postStop:\n    - { run: [umount, /mnt], retries: 3, retryDelay: 500ms, when: failure }\n', { gracePeriodMs: 20_000 });
+    const plan = planOf(
+      'stop: { gracePeriod: 30s }\nexit: { remap: { 143: 0 } }\nhooks:\n  postStop:\n    - { run: [umount, /mnt], retries: 3, retryDelay: 500ms, when: failure }\n',
+      { gracePeriodMs: 20_000 },
+    );
     expect(plan.tasks.postStop[0]).toMatchObject({ retries: 3, retryDelayMs: 500, when: 'failure' });
     expect(plan.exitRemap).toEqual({ 143: 0 });
     expect(plan.stop.gracePeriodMs).toBe(20_000);
@@ -38,8 +50,17 @@ describe('buildPlan, task kinds and options', () => {
   });
 
   it('turns stop.escalation into the forward, the steps between and the SIGKILL time, and budgets it', () => {
-    const plan = planOf('stop:\n  gracePeriod: 40s\n  escalation:\n    - { signal: SIGTERM }\n    - { signal: SIGINT, after: 20s }\n    - { signal: SIGQUIT, after: 25s }\n    - { signal: SIGKILL, after: 30s }\n');
-    expect(plan.stop).toMatchObject({ forward: 'SIGTERM', timeoutMs: 30_000, ladder: [{ signal: 'SIGINT', atMs: 20_000 }, { signal: 'SIGQUIT', atMs: 25_000 }] });
+    const plan = planOf(
+      'stop:\n  gracePeriod: 40s\n  escalation:\n    - { signal: SIGTERM }\n    - { signal: SIGINT, after: 20s }\n    - { signal: SIGQUIT, after: 25s }\n    - { signal: SIGKILL, after: 30s }\n',
+    );
+    expect(plan.stop).toMatchObject({
+      forward: 'SIGTERM',
+      timeoutMs: 30_000,
+      ladder: [
+        { signal: 'SIGINT', atMs: 20_000 },
+        { signal: 'SIGQUIT', atMs: 25_000 },
+      ],
+    });
     expect(plan.budget).toMatchObject({ waitMs: 30_000, totalMs: 32_000 });
     const noKill = planOf('stop:\n  timeout: 5s\n  escalation: [{ signal: SIGINT }, { signal: SIGTERM, after: 10s }]\n');
     expect(noKill.stop).toMatchObject({ forward: 'SIGINT', timeoutMs: 15_000, ladder: [{ signal: 'SIGTERM', atMs: 10_000 }] });
@@ -75,7 +96,10 @@ describe('buildPlan, task kinds and options', () => {
 
   it('rejects two kinds in one task, cwd on a sleep, and a path state on a port', () => {
     const cases: [string, string][] = [
-      ['hooks:\n  preStop:\n    - { run: [a], sleep: 1s }\n', 'a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and sleep'],
+      [
+        'hooks:\n  preStop:\n    - { run: [a], sleep: 1s }\n',
+        'a task needs exactly one of run (argv list), shell (command string), sleep, http, waitFor, unmount, cryptClose or detachLoop; it has run and sleep',
+      ],
       ['hooks:\n  preStop:\n    - { sleep: 1s, cwd: /tmp }\n', 'cwd applies only to run and shell tasks'],
       ['hooks:\n  preStop:\n    - waitFor: { port: 80, state: gone }\n', 'a port is open or closed'],
       ['hooks:\n  preStop:\n    - http: { url: "ftp://x" }\n', 'expected an http:// or https:// URL'],

@@ -25,7 +25,15 @@ describe('buildPlan', () => {
     const plan = buildPlan(configSchema.parse({}), ['sleep', '1'], { PATH: '/bin' });
     expect(plan.main).toMatchObject({ argv: ['sleep', '1'], from: 'command line' });
     expect(plan.env).toEqual({ PATH: '/bin' });
-    expect(plan.stop).toEqual({ signals: ['SIGTERM', 'SIGINT'], forward: undefined, timeoutMs: 10_000, group: true, killWaitMs: KILL_WAIT_MS, gracePeriodMs: undefined, ladder: [] });
+    expect(plan.stop).toEqual({
+      signals: ['SIGTERM', 'SIGINT'],
+      forward: undefined,
+      timeoutMs: 10_000,
+      group: true,
+      killWaitMs: KILL_WAIT_MS,
+      gracePeriodMs: undefined,
+      ladder: [],
+    });
     expect(plan.budget.totalMs).toBe(10_000 + KILL_WAIT_MS);
   });
 
@@ -44,7 +52,12 @@ describe('buildPlan', () => {
     expect(plan.main?.argv).toEqual(['ceph-osd', '--id', '7']);
     expect(plan.env).toEqual({ ID: '7', PATH: '/bin', OSD_ID: '7', DIR: '/var/lib/ceph' });
     expect(plan.fileEnvNames).toEqual(['OSD_ID', 'DIR']);
-    expect(plan.tasks.postStop[0]).toMatchObject({ argv: ['cryptsetup', 'close', 'osd-7'], cwd: '/var/lib/ceph', env: { WHO: 'osd.7' }, name: 'cryptsetup close osd-7' });
+    expect(plan.tasks.postStop[0]).toMatchObject({
+      argv: ['cryptsetup', 'close', 'osd-7'],
+      cwd: '/var/lib/ceph',
+      env: { WHO: 'osd.7' },
+      name: 'cryptsetup close osd-7',
+    });
   });
 
   it('expands env: in the order written, each value seeing the keys above it, in the file and in a task', () => {
@@ -54,7 +67,10 @@ describe('buildPlan', () => {
       { PATH: '/bin' },
     );
     expect(plan.env).toMatchObject({ DB_URL: 'postgres://app:s3cret-pw@db/app', PATH: '/opt/bin:/bin' });
-    expect(plan.tasks.postStop[0]).toMatchObject({ argv: ['psql', 'postgres://app:s3cret-pw@db/app'], env: { DIR: '/srv', WHERE: '/srv/postgres://app:s3cret-pw@db/app' } });
+    expect(plan.tasks.postStop[0]).toMatchObject({
+      argv: ['psql', 'postgres://app:s3cret-pw@db/app'],
+      env: { DIR: '/srv', WHERE: '/srv/postgres://app:s3cret-pw@db/app' },
+    });
   });
 
   it('a reference to a key further down, or a cycle, is a config error at the referring value', () => {
@@ -62,11 +78,15 @@ describe('buildPlan', () => {
     // Even with B inherited: which of the two B's is meant would depend on the order of the keys.
     expect(errorOf('env:\n  A: "x${B}"\n  B: y\n', { B: 'outside' })).toEqual([{ path: 'env.A', line: 2, column: 6, message: later }]);
     expect(errorOf('env:\n  A: "${B}"\n  B: "${A}"\n')).toEqual([{ path: 'env.A', line: 2, column: 6, message: later }]);
-    expect(errorOf('hooks:\n  preStop:\n    - run: [x]\n      env: { A: "${B}", B: "1" }\n')).toEqual([{ path: 'hooks.preStop[0].env.A', line: 4, column: 17, message: later }]);
+    expect(errorOf('hooks:\n  preStop:\n    - run: [x]\n      env: { A: "${B}", B: "1" }\n')).toEqual([
+      { path: 'hooks.preStop[0].env.A', line: 4, column: 17, message: later },
+    ]);
   });
 
   it('keeps run-time variables for the task start and leaves shell scripts to sh', () => {
-    const plan = planOf('hooks:\n  postStop:\n    - run: [report, "${HOOKVISOR_EXIT_CODE}"]\n    - shell: echo "$X ${HOOKVISOR_STOP_REASON}"\n', [], { X: 'x' });
+    const plan = planOf('hooks:\n  postStop:\n    - run: [report, "${HOOKVISOR_EXIT_CODE}"]\n    - shell: echo "$X ${HOOKVISOR_STOP_REASON}"\n', [], {
+      X: 'x',
+    });
     expect(plan.tasks.postStop.map((t) => (t as CommandTask).argv)).toEqual([
       ['report', '${HOOKVISOR_EXIT_CODE}'],
       ['/bin/sh', '-c', 'echo "$X ${HOOKVISOR_STOP_REASON}"'],
@@ -81,9 +101,20 @@ describe('buildPlan', () => {
   });
 
   it('budgets the worst case: preStop, timeout, kill wait, and postStop tasks that can run after a signal', () => {
-    const plan = planOf('stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n');
+    const plan = planOf(
+      'stop: { timeout: 5s }\nhooks:\n  preStop: [{ run: [a], timeout: 1s }, { run: [b], timeout: 2s }]\n  postStop: [{ run: [c], timeout: 3s }, { run: [d], timeout: 60s, when: exit }]\n',
+    );
     // Each run attempt can end 400ms past its timeout (SIGKILL, the wait for it, its last output).
-    expect(plan.budget).toEqual({ preStopMs: 3800, waitMs: 5000, killWaitMs: KILL_WAIT_MS, postStopMs: 3400, totalMs: 12_200 + KILL_WAIT_MS, marginMs: 0, cuts: [], unknownGrace: expect.any(Array) });
+    expect(plan.budget).toEqual({
+      preStopMs: 3800,
+      waitMs: 5000,
+      killWaitMs: KILL_WAIT_MS,
+      postStopMs: 3400,
+      totalMs: 12_200 + KILL_WAIT_MS,
+      marginMs: 0,
+      cuts: [],
+      unknownGrace: expect.any(Array),
+    });
   });
 
   it('defaults stop.timeout to 5s, not 10s, when postStop has tasks after a signal and no grace period is known', () => {
@@ -94,7 +125,9 @@ describe('buildPlan', () => {
     expect(explicit.stop.timeoutMs).toBe(10_000);
     expect(explicit.stop.cleanupDefault).toBeUndefined();
     // Without a SIGKILL step, the ladder's SIGKILL follows its last step after that default too.
-    expect(planOf('stop: { escalation: [{ signal: SIGTERM }, { signal: SIGINT, after: 1s }] }\nhooks:\n  postStop: [{ run: [c] }]\n').stop.timeoutMs).toBe(6000);
+    expect(planOf('stop: { escalation: [{ signal: SIGTERM }, { signal: SIGINT, after: 1s }] }\nhooks:\n  postStop: [{ run: [c] }]\n').stop.timeoutMs).toBe(
+      6000,
+    );
   });
 
   it('names file, line, column and key of every unset variable', () => {

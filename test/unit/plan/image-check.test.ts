@@ -5,14 +5,21 @@ import { checkImage, type ImageProbe } from '../../../src/plan/image-check.js';
 import { resolveUser } from '../../../src/process/users.js';
 
 /** An image with these executables and directories, nothing else. */
-const image = (files: string[], dirs: string[] = ['/'], uids: number[] = [0]): ImageProbe => ({ executable: (p) => files.includes(p), directory: (p) => dirs.includes(p), hasUid: (u) => uids.includes(u) });
+const image = (files: string[], dirs: string[] = ['/'], uids: number[] = [0]): ImageProbe => ({
+  executable: (p) => files.includes(p),
+  directory: (p) => dirs.includes(p),
+  hasUid: (u) => uids.includes(u),
+});
 const plan = (config: object, argv: string[] = []) => buildPlan(configSchema.parse({ version: 1, ...config }), argv, { PATH: '/usr/bin:/bin' });
 
 describe('checkImage: what dry-run can tell the image lacks', () => {
-  it('warns, at each task, about /bin/sh for shell:, the built-ins\' programs, run: programs and main', () => {
+  it("warns, at each task, about /bin/sh for shell:, the built-ins' programs, run: programs and main", () => {
     const p = plan({
       main: { command: ['daemon'] },
-      hooks: { preStart: [{ run: ['/opt/setup', 'x'] }, { shell: 'echo hi' }], postStop: [{ unmount: '/mnt' }, { cryptClose: 'data' }, { detachLoop: '/dev/loop0' }] },
+      hooks: {
+        preStart: [{ run: ['/opt/setup', 'x'] }, { shell: 'echo hi' }],
+        postStop: [{ unmount: '/mnt' }, { cryptClose: 'data' }, { detachLoop: '/dev/loop0' }],
+      },
       on: { SIGHUP: { tasks: [{ run: ['reload'] }] } },
     });
     expect(checkImage(p, image([]))).toEqual([
@@ -27,20 +34,25 @@ describe('checkImage: what dry-run can tell the image lacks', () => {
   });
 
   it('is silent when every program is found on PATH or at its path; sleep, http and waitFor need none', () => {
-    const p = plan({ hooks: { preStart: [{ run: ['/opt/setup'] }, { shell: 'x' }, { sleep: '1s' }, { waitFor: { port: 80 } }], postStop: [{ unmount: '/mnt' }] } }, ['daemon']);
+    const p = plan(
+      { hooks: { preStart: [{ run: ['/opt/setup'] }, { shell: 'x' }, { sleep: '1s' }, { waitFor: { port: 80 } }], postStop: [{ unmount: '/mnt' }] } },
+      ['daemon'],
+    );
     expect(checkImage(p, image(['/opt/setup', '/bin/sh', '/bin/umount', '/usr/bin/daemon']))).toEqual([]);
   });
 
-  it('looks on the task\'s own PATH, names it, and skips a program named by a run-time variable', () => {
+  it("looks on the task's own PATH, names it, and skips a program named by a run-time variable", () => {
     const p = plan({ hooks: { preStop: [{ run: ['tool'], env: { PATH: '/opt/bin' } }, { run: ['${HOOKVISOR_MAIN_PID}'] }] } }, ['/usr/bin/daemon']);
-    expect(checkImage(p, image(['/usr/bin/tool', '/usr/bin/daemon']))).toEqual([{ path: ['hooks', 'preStop', 0], message: 'run: tool is not in this image (not found on PATH=/opt/bin)' }]);
+    expect(checkImage(p, image(['/usr/bin/tool', '/usr/bin/daemon']))).toEqual([
+      { path: ['hooks', 'preStop', 0], message: 'run: tool is not in this image (not found on PATH=/opt/bin)' },
+    ]);
   });
 
   it('names main on the command line without a position', () => {
     expect(checkImage(plan({}, ['nosuch']), image([]))).toEqual([{ path: undefined, message: 'main: nosuch is not in this image (not found on PATH)' }]);
   });
 
-  it('warns when the state directory\'s parent or the report\'s directory is missing, never about the state directory itself', () => {
+  it("warns when the state directory's parent or the report's directory is missing, never about the state directory itself", () => {
     const p = plan({ state: '/var/lib/hookvisor/app', report: '/var/log/hv/stop.json' }, ['/bin/true']);
     const found = checkImage(p, image(['/bin/true'], ['/var/lib', '/var/log']));
     expect(found.map((w) => w.path)).toEqual([['state'], ['report']]);
@@ -49,12 +61,23 @@ describe('checkImage: what dry-run can tell the image lacks', () => {
     expect(checkImage(p, image(['/bin/true'], ['/var/lib/hookvisor', '/var/log/hv']))).toEqual([]);
   });
 
-  it('warns about a bare uid this image\'s /etc/passwd does not know (a name it does not know is a config error)', () => {
+  it("warns about a bare uid this image's /etc/passwd does not know (a name it does not know is a config error)", () => {
     const passwd = { passwd: 'app:x:1000:1000::/home/app:/bin/sh\n', group: '' };
-    const config = { main: { user: '1234' }, hooks: { postStop: [{ run: ['/bin/true'], user: 'app' }, { run: ['/bin/true'], user: '4321:4321' }] } };
+    const config = {
+      main: { user: '1234' },
+      hooks: {
+        postStop: [
+          { run: ['/bin/true'], user: 'app' },
+          { run: ['/bin/true'], user: '4321:4321' },
+        ],
+      },
+    };
     const p = buildPlan(configSchema.parse({ version: 1, ...config }), ['/bin/true'], {}, { resolveUser: (spec) => resolveUser(spec, passwd) });
     expect(checkImage(p, image(['/bin/true'], ['/'], [1000]))).toEqual([
-      { path: ['hooks', 'postStop', 1, 'user'], message: "user 4321:4321: uid 4321 is not in this image's /etc/passwd (it runs with gid 4321 and no HOME of its own)" },
+      {
+        path: ['hooks', 'postStop', 1, 'user'],
+        message: "user 4321:4321: uid 4321 is not in this image's /etc/passwd (it runs with gid 4321 and no HOME of its own)",
+      },
       { path: ['main', 'user'], message: "user 1234: uid 1234 is not in this image's /etc/passwd (it runs with gid 0 and no HOME of its own)" },
     ]);
   });

@@ -28,7 +28,10 @@ describe('renderPlan', () => {
   });
 
   it('marks the grace deadline and says what it cut, or why the budget cannot fit', () => {
-    const { config } = loadConfigText('h.yaml', 'stop: { timeout: 10s, gracePeriod: 17s }\nhooks:\n  preStop: [{ name: drain, sleep: 5s }]\n  postStop: [{ run: [umount, /var/lib/osd], timeout: 2s, retries: 2, retryDelay: 500ms }]\n');
+    const { config } = loadConfigText(
+      'h.yaml',
+      'stop: { timeout: 10s, gracePeriod: 17s }\nhooks:\n  preStop: [{ name: drain, sleep: 5s }]\n  postStop: [{ run: [umount, /var/lib/osd], timeout: 2s, retries: 2, retryDelay: 500ms }]\n',
+    );
     const text = renderPlan(buildPlan(config, ['daemon'], {}));
     // postStop: 3 × (2s + 400ms past the timeout) + 2 × 500ms = 8.2s, reserved with the 500ms margin before 17s.
     expect(text).toContain("Grace period 17s: postStop's worst case is reserved, with a 500ms margin; SIGKILL at +6.3s at the latest");
@@ -36,6 +39,8 @@ describe('renderPlan', () => {
     expect(text).toContain(`postStop  ${'·'.repeat(29)}${'█'.repeat(29)}··│  +8.3s umount /var/lib/osd (3 attempts)`);
     expect(text).toContain(`deadline  ${' '.repeat(60)}│ 17s: the orchestrator's SIGKILL`);
     const tight = loadConfigText('h.yaml', 'stop: { gracePeriod: 3s }\nhooks:\n  postStop: [{ run: [x], timeout: 2s }]\n');
-    expect(renderPlan(buildPlan(tight.config, ['daemon'], {}))).toContain('ERROR: postStop needs up to 2.4s, plus 2s after SIGKILL and a 500ms margin: 4.9s, more than the 3s grace period.');
+    expect(renderPlan(buildPlan(tight.config, ['daemon'], {}))).toContain(
+      'ERROR: postStop needs up to 2.4s, plus 2s after SIGKILL and a 500ms margin: 4.9s, more than the 3s grace period.',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leftoverProcesses, parseStat, readProcTable, type ProcEntry } from '../../../src/process/proc.js';
+import { leftoverProcesses, type ProcEntry, parseStat, readProcTable } from '../../../src/process/proc.js';
 
 const e = (pid: number, ppid: number, pgrp: number, state = 'S'): ProcEntry => ({ pid, ppid, pgrp, state });
 
@@ -13,10 +13,23 @@ describe('parseStat', () => {
 describe('leftoverProcesses', () => {
   // 1 = hookvisor; 10 = main (group 10) with child 11; 20 = orphan re-parented to hookvisor (own session 20)
   // with child 21; 30 = a running task with child 31; 40 = a zombie; 50 = main's group member elsewhere.
-  const table = [e(1, 0, 1), e(10, 1, 10), e(11, 10, 10), e(20, 1, 20), e(21, 20, 20), e(30, 1, 30), e(31, 30, 30), e(40, 1, 40, 'Z'), e(50, 99, 10), e(99, 0, 99)];
+  const table = [
+    e(1, 0, 1),
+    e(10, 1, 10),
+    e(11, 10, 10),
+    e(20, 1, 20),
+    e(21, 20, 20),
+    e(30, 1, 30),
+    e(31, 30, 30),
+    e(40, 1, 40, 'Z'),
+    e(50, 99, 10),
+    e(99, 0, 99),
+  ];
 
   it('finds main group members anywhere and every descendant outside running tasks, but no zombie', () => {
-    const pids = leftoverProcesses(table, 10, 1, new Set([30])).map((p) => p.pid).sort((a, b) => a - b);
+    const pids = leftoverProcesses(table, 10, 1, new Set([30]))
+      .map((p) => p.pid)
+      .sort((a, b) => a - b);
     expect(pids).toEqual([10, 11, 20, 21, 50]);
   });
 

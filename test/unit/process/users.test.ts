@@ -15,7 +15,17 @@ const files = {
     '  app:x:1000:1000:::/bin/sh',
     'ceph:x:168:168:second ceph line, ignored::/bin/sh',
   ].join('\n'),
-  group: ['root:x:0:', 'disk:x:6:ceph', 'ceph:x:167:', 'ssl-cert:x:110:postgres, ceph', 'postgres:x:999:', 'bad:line', '# comment:x:5:ceph', 'users:x:100:app\r', 'wheel:x:abc:ceph'].join('\n'),
+  group: [
+    'root:x:0:',
+    'disk:x:6:ceph',
+    'ceph:x:167:',
+    'ssl-cert:x:110:postgres, ceph',
+    'postgres:x:999:',
+    'bad:line',
+    '# comment:x:5:ceph',
+    'users:x:100:app\r',
+    'wheel:x:abc:ceph',
+  ].join('\n'),
 };
 
 describe('parsePasswd / parseGroup', () => {

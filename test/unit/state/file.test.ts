@@ -17,7 +17,9 @@ describe('the state file', () => {
     state.write({ since: '2026-11-23T08:00:00.000Z', hooksFile: '/etc/hookvisor/hooks.yaml', preStartCompleted: true });
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
     expect(statSync(state.path).mode & 0o777).toBe(0o600);
-    expect(state.read()).toEqual({ record: { version: 1, pid: 1, since: '2026-11-23T08:00:00.000Z', hooksFile: '/etc/hookvisor/hooks.yaml', preStartCompleted: true } });
+    expect(state.read()).toEqual({
+      record: { version: 1, pid: 1, since: '2026-11-23T08:00:00.000Z', hooksFile: '/etc/hookvisor/hooks.yaml', preStartCompleted: true },
+    });
     // Atomic: only the record itself, no temporary file beside it.
     expect(readdirSync(stateDir)).toEqual([OWED_FILE]);
     state.clear();

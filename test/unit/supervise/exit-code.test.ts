@@ -28,6 +28,9 @@ describe('runtimeEnv', () => {
       HOOKVISOR_EXIT_SIGNAL: 'SIGKILL',
     });
     expect(runtimeEnv('preStart', undefined)).toEqual({ HOOKVISOR_PHASE: 'preStart' });
-    expect(runtimeEnv('postStop', undefined, { reason: 'start-failed', spawnExitCode: 127 })).toMatchObject({ HOOKVISOR_EXIT_CODE: '127', HOOKVISOR_EXIT_SIGNAL: '' });
+    expect(runtimeEnv('postStop', undefined, { reason: 'start-failed', spawnExitCode: 127 })).toMatchObject({
+      HOOKVISOR_EXIT_CODE: '127',
+      HOOKVISOR_EXIT_SIGNAL: '',
+    });
   });
 });

@@ -4,8 +4,15 @@ import { buildPlan } from '../../../src/plan/build.js';
 import { supervise } from '../../../src/supervise/supervise.js';
 import { FakeState, fakePorts, waitUntil } from '../../helpers/fakes.js';
 
-const postStop = [{ run: ['umount'] }, { run: ['on-failure'], when: 'failure' }, { run: ['on-recovery'], when: 'recovery' }, { run: ['on-signal'], when: 'signal' }, { run: ['on-success'], when: 'success' }];
-const plan = () => buildPlan(configSchema.parse({ state: '/fake/state', hooks: { preStart: [{ run: ['mount'] }], postStop }, stop: { timeout: '200ms' } }), ['daemon'], {});
+const postStop = [
+  { run: ['umount'] },
+  { run: ['on-failure'], when: 'failure' },
+  { run: ['on-recovery'], when: 'recovery' },
+  { run: ['on-signal'], when: 'signal' },
+  { run: ['on-success'], when: 'success' },
+];
+const plan = () =>
+  buildPlan(configSchema.parse({ state: '/fake/state', hooks: { preStart: [{ run: ['mount'] }], postStop }, stop: { timeout: '200ms' } }), ['daemon'], {});
 
 function setup() {
   const fakes = fakePorts();
@@ -49,7 +56,14 @@ describe('recovery of a killed run (state:)', () => {
       'state owed preStartCompleted=false',
     ]);
     expect(processes.calls[6]).toBe('task mount [preStart]');
-    expect(logger.events).toContainEqual({ event: 'recovery.start', path: state.path, since: '2026-11-23T08:00:00.000Z', previousPid: 1, preStartCompleted: true, unreadable: undefined });
+    expect(logger.events).toContainEqual({
+      event: 'recovery.start',
+      path: state.path,
+      since: '2026-11-23T08:00:00.000Z',
+      previousPid: 1,
+      preStartCompleted: true,
+      unreadable: undefined,
+    });
     expect(logger.events).toContainEqual({ event: 'recovery.end', failed: 0 });
   });
 
@@ -58,7 +72,13 @@ describe('recovery of a killed run (state:)', () => {
     state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
     processes.taskExit = (argv) => (argv[0] === 'umount' && emitter.emit('SIGTERM'), 0);
     expect(await supervise(plan(), ports)).toBe(1);
-    expect(processes.calls).toEqual(['state lock locked', 'task umount [postStop, recovery]', 'task on-failure [postStop, recovery]', 'task on-recovery [postStop, recovery]', 'state cleared']);
+    expect(processes.calls).toEqual([
+      'state lock locked',
+      'task umount [postStop, recovery]',
+      'task on-failure [postStop, recovery]',
+      'task on-recovery [postStop, recovery]',
+      'state cleared',
+    ]);
     expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 1, reason: 'signal' });
   });
 
@@ -100,7 +120,7 @@ describe('recovery of a killed run (state:)', () => {
     expect(processes.calls).toEqual(['state lock busy']);
   });
 
-  it('recovers nothing when the state directory cannot be locked (the record could be a live run\'s), and runs as usual', async () => {
+  it("recovers nothing when the state directory cannot be locked (the record could be a live run's), and runs as usual", async () => {
     const { ports, processes, state, logger } = setup();
     state.locks = ['error'];
     state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };

@@ -6,7 +6,7 @@ import { memoryLogger } from '../../../src/log/logger.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { installSignals } from '../../../src/signals/source.js';
 import { supervise } from '../../../src/supervise/supervise.js';
-import { FakeKernel, type Behaviour } from '../../helpers/fake-kernel.js';
+import { type Behaviour, FakeKernel } from '../../helpers/fake-kernel.js';
 import { FakeState, realTimeClock } from '../../helpers/fakes.js';
 
 // The grace period is 4 s; the budget: 4 s - 500 ms margin - postStop's worst case (200 ms + 400 ms for its kill) = 2.9 s.
@@ -44,21 +44,47 @@ const once = (fn: () => void) => {
 
 const CASES: Case[] = [
   { at: 'the wait for the state lock', arrange: (_, s, stop) => ((s.locks = ['busy', 'busy', 'busy']), (s.onLock = once(stop))), exitCode: 1, postStops: 0 },
-  { at: 'the recovery', arrange: (k, s, stop) => ((s.owed = { record: { version: 1, pid: 7, since: 'then', preStartCompleted: true } }), (k.onSpawn = (c) => c === 'post-stop' && stop())), exitCode: 1 },
+  {
+    at: 'the recovery',
+    arrange: (k, s, stop) => (
+      (s.owed = { record: { version: 1, pid: 7, since: 'then', preStartCompleted: true } }), (k.onSpawn = (c) => c === 'post-stop' && stop())
+    ),
+    exitCode: 1,
+  },
   { at: 'before anything started', arrange: (_, __, stop) => stop(), exitCode: 1 },
   { at: 'the first preStart task', arrange: (k, _, stop) => ((k.tasks.pre1 = SLOW), (k.onSpawn = (c) => c === 'pre1' && stop())), exitCode: 1 },
   { at: 'between preStart tasks', arrange: (k, _, stop) => (k.onExit = (c) => c === 'pre1' && stop()), exitCode: 1 },
-  { at: 'a preStart task that left a daemon ignoring SIGTERM', arrange: (k, _, stop) => ((k.tasks.pre2 = { ...SLOW, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'pre2' && stop())), exitCode: 1 },
+  {
+    at: 'a preStart task that left a daemon ignoring SIGTERM',
+    arrange: (k, _, stop) => ((k.tasks.pre2 = { ...SLOW, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'pre2' && stop())),
+    exitCode: 1,
+  },
   { at: 'main spawning', arrange: (k, _, stop) => ((k.main.spawnMs = 30), (k.onSpawn = (c) => c === 'main' && stop())), exitCode: 143 },
   { at: 'postStart running', arrange: (k, _, stop) => ((k.tasks['post-start'] = SLOW), (k.onSpawn = (c) => c === 'post-start' && stop())), exitCode: 143 },
-  { at: 'preStop running', arrange: (k, _, stop) => ((k.tasks['post-start'] = SLOW), (k.onSpawn = (c) => (c === 'post-start' || c === 'pre-stop') && stop())), exitCode: 143 },
+  {
+    at: 'preStop running',
+    arrange: (k, _, stop) => ((k.tasks['post-start'] = SLOW), (k.onSpawn = (c) => (c === 'post-start' || c === 'pre-stop') && stop())),
+    exitCode: 143,
+  },
   {
     at: 'each escalation step (main ignores SIGTERM and leaves an orphan that does too)',
-    arrange: (k, _, stop) => ((k.main = { ...STUBBORN, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop()), (k.onKill = (c) => c === 'main' && stop())),
+    arrange: (k, _, stop) => (
+      (k.main = { ...STUBBORN, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop()), (k.onKill = (c) => c === 'main' && stop())
+    ),
     exitCode: 137,
   },
-  { at: 'the wait for what a self-exited main left', arrange: (k, _, stop) => ((k.main = { ...STUBBORN, exitsAfterMs: 20, code: 3, leaves: STUBBORN }), (k.onKill = (c, s) => c.startsWith('orphan') && s === 'SIGTERM' && stop())), exitCode: 3 },
-  { at: 'postStop running', arrange: (k, _, stop) => ((k.main = { ...STUBBORN, exitsAfterMs: 20, code: 0 }), (k.onSpawn = (c) => c === 'post-stop' && stop())), exitCode: 0 },
+  {
+    at: 'the wait for what a self-exited main left',
+    arrange: (k, _, stop) => (
+      (k.main = { ...STUBBORN, exitsAfterMs: 20, code: 3, leaves: STUBBORN }), (k.onKill = (c, s) => c.startsWith('orphan') && s === 'SIGTERM' && stop())
+    ),
+    exitCode: 3,
+  },
+  {
+    at: 'postStop running',
+    arrange: (k, _, stop) => ((k.main = { ...STUBBORN, exitsAfterMs: 20, code: 0 }), (k.onSpawn = (c) => c === 'post-stop' && stop())),
+    exitCode: 0,
+  },
 ];
 
 let kernel: FakeKernel | undefined;
@@ -86,7 +112,10 @@ describe('a stop signal at every await point of the lifecycle', () => {
 
     expect(code).toBe(exitCode);
     expect(k.log.filter((l) => l === 'start post-stop')).toHaveLength(postStops);
-    expect(k.aliveAtPostStop.every((alive) => alive.length === 0), JSON.stringify(k.aliveAtPostStop)).toBe(true);
+    expect(
+      k.aliveAtPostStop.every((alive) => alive.length === 0),
+      JSON.stringify(k.aliveAtPostStop),
+    ).toBe(true);
     expect(k.alive()).toEqual([]);
     expect(signalled.length).toBeGreaterThan(0);
     for (const at of postStopAt) expect(at - signalled[0]!).toBeLessThan(POST_STOP_BY_MS);
@@ -115,8 +144,10 @@ describe('what the log says about a stop', () => {
     expect(describeEvent(start)).toBe('stopping on SIGTERM (during preStart)');
   });
 
-  it('SIGKILL after main is gone goes to what it left, and says so rather than naming main\'s freed pid', async () => {
-    const { events } = await run((k, stop) => ((k.main = { diesOn: ['SIGTERM'], afterMs: 0, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop())));
+  it("SIGKILL after main is gone goes to what it left, and says so rather than naming main's freed pid", async () => {
+    const { events } = await run(
+      (k, stop) => ((k.main = { diesOn: ['SIGTERM'], afterMs: 0, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop())),
+    );
     const kill = events.find((e) => e.event === 'stop.escalate' && e.signal === 'SIGKILL')!;
     expect(kill).toMatchObject({ to: 'leftovers' });
     expect(describeEvent(kill)).toMatch(/^still running after \d+ms: sending SIGKILL to what main \(pid \d+\) left$/);

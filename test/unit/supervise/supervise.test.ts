@@ -16,13 +16,7 @@ describe('supervise', () => {
     await waitUntil(() => processes.calls.includes('main daemon'));
     emitter.emit('SIGTERM');
     expect(await running).toBe(143);
-    expect(processes.calls).toEqual([
-      'task pre-start [preStart]',
-      'main daemon',
-      'task pre-stop [preStop]',
-      'kill -100 SIGTERM',
-      'task post-stop [postStop]',
-    ]);
+    expect(processes.calls).toEqual(['task pre-start [preStart]', 'main daemon', 'task pre-stop [preStop]', 'kill -100 SIGTERM', 'task post-stop [postStop]']);
     expect(logger.events.at(-1)).toEqual({ event: 'hookvisor.exit', exitCode: 143, reason: 'signal' });
     signals.dispose();
     expect(emitter.eventNames()).toEqual([]);
@@ -62,9 +56,19 @@ describe('supervise', () => {
     await waitUntil(() => processes.calls.includes('main daemon'));
     emitter.emit('SIGTERM');
     expect(await running).toBe(143);
-    expect(logger.events).toContainEqual(expect.objectContaining({ event: 'internal.error', during: 'lifecycle', error: expect.stringContaining('injected bug') }));
+    expect(logger.events).toContainEqual(
+      expect.objectContaining({ event: 'internal.error', during: 'lifecycle', error: expect.stringContaining('injected bug') }),
+    );
     // The emergency stop reaches main as everything left does, before postStop.
-    expect(processes.calls).toEqual(['task pre-start [preStart]', 'main daemon', 'task pre-stop [preStop]', 'kill everything SIGTERM', 'kill 100 SIGTERM', 'kill everything SIGCONT', 'task post-stop [postStop]']);
+    expect(processes.calls).toEqual([
+      'task pre-start [preStart]',
+      'main daemon',
+      'task pre-stop [preStop]',
+      'kill everything SIGTERM',
+      'kill 100 SIGTERM',
+      'kill everything SIGCONT',
+      'task post-stop [postStop]',
+    ]);
   });
 
   it('after an internal error once main had ended by itself, the stop reason stays exit: no stop signal came', async () => {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { runHttp, type HttpSpec } from '../../../../src/hooks/kinds/index.js';
+import { type HttpSpec, runHttp } from '../../../../src/hooks/kinds/index.js';
 import { closedPort, ctx, expectNoLeakedHandles, serve } from './helpers.js';
 
 interface Seen {
@@ -14,7 +14,11 @@ interface Seen {
 /** A server on 127.0.0.1 that records every request, with its body, and lets `answer` reply (or not). */
 async function server(answer: (res: ServerResponse, req: IncomingMessage) => void) {
   const seen: Seen[] = [];
-  const { port, server: http, sockets } = await serve(
+  const {
+    port,
+    server: http,
+    sockets,
+  } = await serve(
     createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d));

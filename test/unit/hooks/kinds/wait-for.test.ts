@@ -117,9 +117,15 @@ describe('runWaitFor, paths', { timeout: 5000 }, () => {
   it('times out with the path in the message, and says why when a check could not tell', () =>
     inTemp(async (dir) => {
       const timeout = () => ctx(AbortSignal.timeout(60));
-      expect(await runWaitFor({ path: `${dir}/never`, host: '127.0.0.1', state: 'exists', intervalMs: 10 }, timeout())).toEqual({ ok: false, error: `timed out waiting for ${dir}/never to exist` });
+      expect(await runWaitFor({ path: `${dir}/never`, host: '127.0.0.1', state: 'exists', intervalMs: 10 }, timeout())).toEqual({
+        ok: false,
+        error: `timed out waiting for ${dir}/never to exist`,
+      });
       // A name too long for the kernel is not proof that the path is gone.
       const tooLong = `${dir}/${'x'.repeat(300)}`;
-      expect(await runWaitFor({ path: tooLong, host: '127.0.0.1', state: 'gone', intervalMs: 10 }, timeout())).toEqual({ ok: false, error: `timed out waiting for ${tooLong} to be gone (last check: ENAMETOOLONG)` });
+      expect(await runWaitFor({ path: tooLong, host: '127.0.0.1', state: 'gone', intervalMs: 10 }, timeout())).toEqual({
+        ok: false,
+        error: `timed out waiting for ${tooLong} to be gone (last check: ENAMETOOLONG)`,
+      });
     }));
 });
