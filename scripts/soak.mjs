@@ -58,7 +58,10 @@ for (let i = 0; i < cycles; i++) {
     ],
     { env: { ...process.env, W: work }, encoding: 'utf8' },
   );
-  if (r.status !== 0) failed++, process.stderr.write(`cycle ${i}: exit ${r.status}: ${r.stderr}\n`);
+  if (r.status !== 0) {
+    failed++;
+    process.stderr.write(`cycle ${i}: exit ${r.status}: ${r.stderr}\n`);
+  }
 }
 const cycleMs = (performance.now() - started) / cycles;
 const after = { fds: fds(), loops: loops(), mounts: mounts() };

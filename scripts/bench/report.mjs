@@ -1,8 +1,8 @@
 // The bench's write-up: one table of figures, then every target of issue 14 with its verdict, misses included.
 import { ms, summary } from './stats.mjs';
 
-const med = (xs) => (xs && xs.length ? summary(xs).median : undefined);
-const p99 = (xs) => (xs && xs.length ? summary(xs).p99 : undefined);
+const med = (xs) => (xs?.length ? summary(xs).median : undefined);
+const p99 = (xs) => (xs?.length ? summary(xs).p99 : undefined);
 const mb = (kb) => (kb === undefined ? '—' : (kb / 1024).toFixed(1));
 const x = (v) => (v === undefined || Number.isNaN(v) ? '—' : `${v.toFixed(2)}×`);
 

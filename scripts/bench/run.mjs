@@ -40,22 +40,28 @@ const hv = found.filter((s) => s.kind === 'hookvisor');
 const hooked = (s, file, label) => ({ name: `${s.name} ${label}`, argv: s.withArgs(['--hooks', file]) });
 const startSystems = [...found, ...hv.map((s) => hooked(s, EXAMPLE_HOOKS, '+ hooks.example.yaml')), { name: 'node -e 0', argv: null }];
 const r = { toMain: {}, rss: {}, anon: {}, hup: {}, term: {}, stop: {}, termPreStop: {}, stopHooks: {}, orphans: {}, idle: {}, tree: {} };
-for (const s of startSystems) (r.toMain[s.name] = []), (r.rss[s.name] = []), (r.anon[s.name] = []);
-for (const s of found) (r.hup[s.name] = []), (r.term[s.name] = []), (r.stop[s.name] = []);
-for (const s of hv) (r.termPreStop[s.name] = []), (r.stopHooks[s.name] = []);
+for (const s of startSystems) for (const key of ['toMain', 'rss', 'anon']) r[key][s.name] = [];
+for (const s of found) for (const key of ['hup', 'term', 'stop']) r[key][s.name] = [];
+for (const s of hv) for (const key of ['termPreStop', 'stopHooks']) r[key][s.name] = [];
 
 console.log(`time to main, memory: ${runs} rounds (+${WARMUP} warm-up) ...`);
 for (let i = 0; i < runs + WARMUP; i++) {
   for (const s of startSystems) {
     const m = timeToMain(s.argv);
-    if (i >= WARMUP) r.toMain[s.name].push(m.ms), r.rss[s.name].push(m.rssKb), r.anon[s.name].push(m.anonKb);
+    if (i >= WARMUP) {
+      r.toMain[s.name].push(m.ms);
+      r.rss[s.name].push(m.rssKb);
+      r.anon[s.name].push(m.anonKb);
+    }
   }
 }
 console.log(`signals: ${signalCount} SIGHUP per run, then SIGTERM; ${runs} rounds ...`);
 for (let i = 0; i < runs; i++) {
   for (const s of found) {
     const m = await signals(s.argv, i === 0 ? signalCount : 1);
-    r.hup[s.name].push(...m.hup), r.term[s.name].push(m.term), r.stop[s.name].push(m.stop);
+    r.hup[s.name].push(...m.hup);
+    r.term[s.name].push(m.term);
+    r.stop[s.name].push(m.stop);
     if (s.kind !== 'hookvisor') continue;
     r.termPreStop[s.name].push((await signals(s.withArgs(['--hooks', preStopHooks]), 0)).term);
     r.stopHooks[s.name].push((await signals(s.withArgs(['--hooks', noopHooks]), 0)).stop);

@@ -61,7 +61,7 @@ interface Mount {
 const within = (path: string, dir: string) => dir === '/' || path === dir || path.startsWith(`${dir}/`);
 
 /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-const unescape = (field: string) => field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+export const unescapeMountField = (field: string) => field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 
 function readMountinfo(): Mount[] {
   const out: Mount[] = [];
@@ -71,7 +71,13 @@ function readMountinfo(): Mount[] {
     const fields = left?.split(' ') ?? [];
     if (fields.length < 6 || right === undefined) continue;
     const ro = (opts: string | undefined) => (opts ?? '').split(',').includes('ro');
-    out.push({ id: fields[0]!, dev: fields[2]!, root: unescape(fields[3]!), point: unescape(fields[4]!), ro: ro(fields[5]) || ro(right.split(' ')[2]) });
+    out.push({
+      id: fields[0]!,
+      dev: fields[2]!,
+      root: unescapeMountField(fields[3]!),
+      point: unescapeMountField(fields[4]!),
+      ro: ro(fields[5]) || ro(right.split(' ')[2]),
+    });
   }
   return out;
 }

@@ -34,7 +34,10 @@ export async function runBuiltin(
   const controller = new AbortController();
   const timer = clock.delay(limitMs);
   let timedOut = false;
-  const end = () => ((timedOut = true), controller.abort());
+  const end = () => {
+    timedOut = true;
+    controller.abort();
+  };
   void timer.promise.then(end);
   const cutOff = whenAborted(cut);
   void cutOff.promise.then(end);
@@ -60,7 +63,7 @@ export async function runBuiltin(
   } finally {
     timer.cancel();
     cutOff.dispose();
-    early.forEach((t) => t.cancel());
+    for (const t of early) t.cancel();
   }
   // A sleep cut short by its own timeout did what it was asked within the time it had.
   if (task.kind === 'sleep' && timedOut) return cut?.aborted ? { ok: false, timedOut: true, cut: true } : { ok: true, timedOut: false };

@@ -65,7 +65,10 @@ export function startReaper(opts: ReaperOptions): Reaper {
       reaped++;
     }
     if (running && !backstop) {
-      backstop = setTimeout(() => ((backstop = undefined), scan()), opts.backstopMs ?? 1000);
+      backstop = setTimeout(() => {
+        backstop = undefined;
+        scan();
+      }, opts.backstopMs ?? 1000);
       backstop.unref();
     }
     return reaped;

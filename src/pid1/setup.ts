@@ -1,5 +1,5 @@
 import { errnoName } from '../libc/errno.js';
-import { loadLibc } from '../libc/libc.js';
+import { type Libc, loadLibc } from '../libc/libc.js';
 import type { Logger } from '../log/logger.js';
 import type { RunningMain } from '../process/ports.js';
 import { resolveProgram } from '../process/resolve-program.js';
@@ -21,7 +21,7 @@ export interface Pid1Options {
  */
 export async function setupPid1(opts: Pid1Options): Promise<Pid1> {
   const { logger } = opts;
-  let libc;
+  let libc: Libc;
   try {
     libc = await loadLibc();
   } catch (err) {

@@ -52,7 +52,7 @@ export function renderPlan(plan: Plan, facts: PlanFacts = {}): string {
   out.push(...renderPhase('postStop', plan.tasks.postStop, plan));
   out.push("exit      main's status: its exit code, or 128+N when signal N ended it", '');
   out.push(...renderBudget(plan));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function renderRecovery(plan: Plan, facts: PlanFacts): string[] {

@@ -71,6 +71,9 @@ function head(text: string, max: number, found: readonly [number, number][]): st
 function mask(text: string, found: readonly [number, number][]): string {
   let out = '';
   let at = 0;
-  for (const [start, end] of found) (out += text.slice(at, start) + MASK), (at = end);
+  for (const [start, end] of found) {
+    out += text.slice(at, start) + MASK;
+    at = end;
+  }
   return out + text.slice(at);
 }

@@ -37,7 +37,7 @@ function dropped(): boolean {
     const ids = [process.getuid!(), process.geteuid!(), process.getgid!(), process.getegid!()];
     return ids.join(' ') === `${uid} ${uid} ${gid} ${gid}` && others(process.getgroups!()) === others(groups);
   }
-  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]!.trim().split(/\s+/).filter(Boolean) ?? [];
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(status)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
   return (
     field('Uid').join(' ') === `${uid} ${uid} ${uid} ${uid}` &&
     field('Gid').join(' ') === `${gid} ${gid} ${gid} ${gid}` &&

@@ -99,7 +99,12 @@ export function recordingLogger(inner: Logger, plan: Plan, now: () => Date = () 
     }
   };
   return {
-    logger: { log: (e) => (take(e), inner.log(e)) },
+    logger: {
+      log(e) {
+        take(e);
+        inner.log(e);
+      },
+    },
     report: () => report,
   };
 }

@@ -49,7 +49,10 @@ export class Lifecycle {
    * `ageMs`: how long it waited before hookvisor could see it (queued during start-up): the clock started then.
    */
   onStopSignal(signal: SignalName, ageMs = 0): void {
-    if (this.signal !== undefined) return this.logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
+    if (this.signal !== undefined) {
+      this.logger.log({ event: 'signal.ignored', signal, why: 'a stop is already under way' });
+      return;
+    }
     this.signal = signal;
     // The deadline and the abort first: a logger that throws must not leave a stop half begun.
     this.deadline.signalled(this.phase === 'spawn' || this.phase === 'running', ageMs);

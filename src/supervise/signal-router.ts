@@ -48,8 +48,10 @@ export function routeSignals(
 
   function forward(signal: SignalName): void {
     // A reaped main's pid may already be another process's: never signal it.
-    if (target === undefined) return logger.log({ event: 'signal.ignored', signal, why: 'main is not running' });
-    if (target.reaped()) return logger.log({ event: 'signal.ignored', signal, why: 'main is gone' });
+    if (target === undefined || target.reaped()) {
+      logger.log({ event: 'signal.ignored', signal, why: target === undefined ? 'main is not running' : 'main is gone' });
+      return;
+    }
     const r = send.kill(target.pid, signal, stop.group);
     if (r === 'sent') logger.log({ event: 'signal.forward', signal, pid: target.pid, group: stop.group });
     else if (r === 'gone') logger.log({ event: 'signal.ignored', signal, why: 'main is gone' });

@@ -39,7 +39,12 @@ function logsShow(name: string, text: string): Promise<void> {
   const child = podmanSpawn(['logs', '-f', name]);
   let out = '';
   return new Promise<void>((res, rej) => {
-    child.stdout!.on('data', (d) => (out += d).includes(text) && (child.kill(), res()));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (!out.includes(text)) return;
+      child.kill();
+      res();
+    });
     child.on('close', () => (out.includes(text) ? res() : rej(new Error(`the log ended before ${text}:\n${out}`))));
   });
 }

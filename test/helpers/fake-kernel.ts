@@ -64,7 +64,10 @@ export class FakeKernel implements ProcessPort {
   private deliver(p: Proc, signal: SignalName): void {
     this.log.push(`${signal} ${p.command}`);
     this.onKill(p.command, signal);
-    if (signal === 'SIGKILL') return this.die(p, { signal });
+    if (signal === 'SIGKILL') {
+      this.die(p, { signal });
+      return;
+    }
     if (p.behaviour.diesOn.includes(signal) && !p.dying) p.dying = setTimeout(() => this.die(p, { signal }), p.behaviour.afterMs);
   }
 

@@ -61,12 +61,23 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
-  const poke = () => waiters.forEach((w) => w());
-  child.stdout!.on('data', (d) => ((stdout += d), poke()));
-  child.stderr?.on('data', (d) => ((stderr += d), poke()));
+  const poke = () => {
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+    poke();
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+    poke();
+  });
   const exited = new Promise<Exit>((res) => child.on('close', (code, signal) => res({ code, signal })));
   let done = false;
-  void exited.then(() => ((done = true), poke()));
+  void exited.then(() => {
+    done = true;
+    poke();
+  });
   /** Resolves with the first defined value of `probe`, re-checked on every output chunk and at exit. */
   const until = <T>(probe: () => T | undefined, what: string, ms: number) =>
     new Promise<T>((res, rej) => {

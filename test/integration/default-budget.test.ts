@@ -5,7 +5,10 @@ import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, withDir, 
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
-afterEach(() => (killLeftovers(), killPid1s()));
+afterEach(() => {
+  killLeftovers();
+  killPid1s();
+});
 
 const HOOKS = `hooks:
   postStop:

@@ -5,7 +5,10 @@ import { eventsNamed, fixture, killLeftovers, readMarks, runHookvisor, startHook
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
-afterEach(() => (killLeftovers(), killPid1s()));
+afterEach(() => {
+  killLeftovers();
+  killPid1s();
+});
 
 // postStop's worst case is 2 x 500ms attempts + 100ms delay = 1.1s; stop.timeout alone would wait 60s.
 const HOOKS = `stop: { timeout: 60s }

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventsNamed, fixture, killLeftovers, runHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
-afterEach(() => (killLeftovers(), killPid1s()));
+afterEach(() => {
+  killLeftovers();
+  killPid1s();
+});
 
 const env = { NODE_OPTIONS: `--import ${fixture('block-koffi.mjs')}` };
 

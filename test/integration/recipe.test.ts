@@ -64,7 +64,9 @@ describe('hooks.schema.json', () => {
   it('describes every field of the hooks file', async () => {
     const schema = JSON.parse((await runHookvisor(['schema'])).stdout);
     const missing: string[] = [];
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON schema, walked as data
     const walk = (node: Record<string, any>, path: string) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the same schema's properties
       for (const [key, child] of Object.entries<Record<string, any>>(node.properties ?? {})) {
         if (!child.description) missing.push(`${path}${key}`);
         walk(child, `${path}${key}.`);

@@ -14,7 +14,12 @@ let exe: string[] = [];
 beforeAll(async () => void (exe = [await buildSea({ out: join(work, 'hookvisor') })]), 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const inMounts = new Set<Hv>();
-afterEach(() => (killLeftovers(), killPid1s(), inMounts.forEach((hv) => hv.child.kill('SIGKILL')), inMounts.clear()));
+afterEach(() => {
+  killLeftovers();
+  killPid1s();
+  for (const hv of inMounts) hv.child.kill('SIGKILL');
+  inMounts.clear();
+});
 
 /** hookvisor as PID 1 behind a shell that first mounts `setup` in the new mount namespace, then execs it. */
 function startInMounts(setup: string, args: string[]): Hv {

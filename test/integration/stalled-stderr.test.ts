@@ -78,7 +78,12 @@ describe.skipIf(NO_UNSHARE)('stderr stalled, as PID 1', () => {
         open.delete(reader);
         const drained = new Socket({ fd: reader, readable: true, writable: false });
         let text = '';
-        const dropped = new Promise<void>((resolve) => drained.on('data', (d) => ((text += d), text.includes('"event":"log.dropped"') && resolve())));
+        const dropped = new Promise<void>((resolve) =>
+          drained.on('data', (d) => {
+            text += d;
+            if (text.includes('"event":"log.dropped"')) resolve();
+          }),
+        );
         await within(dropped, 10_000, 'a log.dropped event on the drained pipe');
         writeFileSync(go, '');
         expect(await within(hv.exited, 10_000, 'hookvisor exits')).toEqual({ code: 0, signal: null });

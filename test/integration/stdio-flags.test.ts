@@ -8,7 +8,11 @@ const O_NONBLOCK = 0o4000;
 const FLAGS = fixture('fd-flags.sh');
 
 let stop: (() => void) | undefined;
-afterEach(() => (stop?.(), (stop = undefined), killLeftovers()));
+afterEach(() => {
+  stop?.();
+  stop = undefined;
+  killLeftovers();
+});
 
 /** Each "<prefix><fd> flags <octal>" line of `out`, as numbers by fd. */
 function flags(out: string, prefix: string): Record<number, number> {

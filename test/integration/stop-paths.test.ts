@@ -5,7 +5,10 @@ import { CLI, eventsNamed, fixture, killLeftovers, readMarks, startHookvisor, wi
 import { orchestratorStop } from '../helpers/orchestrator.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
-afterEach(() => (killLeftovers(), killPid1s()));
+afterEach(() => {
+  killLeftovers();
+  killPid1s();
+});
 
 const ALIVE = `{ run: [${fixture('alive.sh')}], timeout: 1s }`;
 const daemonTask = (name: string) => `{ name: ${name}, shell: 'sleep 1000 & echo "$!" > "$MARK.daemon"' }`;

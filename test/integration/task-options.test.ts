@@ -116,11 +116,11 @@ describe('on: signal tasks', () => {
       await hv.waitForEvent((e) => e.event === 'hook.output' && e.line === 'reload begin');
       // Standard signals do not queue in the kernel: send the third only once the second has arrived.
       hv.signal('SIGHUP');
-      await hv.waitFor(/(received SIGHUP[^]*){2}/, 'stderr');
+      await hv.waitFor(/(received SIGHUP[\s\S]*){2}/, 'stderr');
       hv.signal('SIGHUP');
       await hv.waitForEvent((e) => e.event === 'signal.ignored' && e.signal === 'SIGHUP');
       writeFileSync(go, '');
-      await hv.waitFor(/got HUP\n[^]*got HUP\n/);
+      await hv.waitFor(/got HUP\n[\s\S]*got HUP\n/);
       hv.signal('SIGUSR2');
       await hv.waitForEvent((e) => e.event === 'hook.end' && e.task === `${fixture('mark.sh')} rotate`);
       hv.signal('SIGTERM');

@@ -20,7 +20,9 @@ function inMountNamespace(source: string, target: string, ro: boolean, elsewhere
 }
 
 const started: Hv[] = [];
-afterEach(() => started.splice(0).forEach((hv) => hv.child.kill('SIGKILL')));
+afterEach(() => {
+  for (const hv of started.splice(0)) hv.child.kill('SIGKILL');
+});
 
 /** Runs hookvisor on `file` behind `prefix` to its end; main is `true`, the hooks file's preStart marks `work`. */
 async function runIn(prefix: string[], file: string, work: string) {

@@ -10,9 +10,13 @@ const HOOKS = 'hooks:\n  preStart:\n    - { run: [touch, "${WORK}/started"] }\n'
 
 describe.skipIf(process.getuid?.() !== 0)("as root, the hooks file must be root's alone (StrictModes)", () => {
   it.each([
-    ['a file anyone can write', (dir: string, file: string) => chmodSync(file, 0o666), (dir: string) => `the hooks file can be changed by anyone (mode 0666)`],
-    ['a file its group can write', (dir: string, file: string) => chmodSync(file, 0o664), () => `the hooks file can be changed by its group (mode 0664)`],
-    ['a file owned by another user', (dir: string, file: string) => chownSync(file, 65534, 65534), () => 'the hooks file is owned by uid 65534, not by root'],
+    [
+      'a file anyone can write',
+      (_dir: string, file: string) => chmodSync(file, 0o666),
+      (_dir: string) => `the hooks file can be changed by anyone (mode 0666)`,
+    ],
+    ['a file its group can write', (_dir: string, file: string) => chmodSync(file, 0o664), () => `the hooks file can be changed by its group (mode 0664)`],
+    ['a file owned by another user', (_dir: string, file: string) => chownSync(file, 65534, 65534), () => 'the hooks file is owned by uid 65534, not by root'],
     [
       'a directory above it that anyone can write',
       (dir: string) => chmodSync(dir, 0o777),

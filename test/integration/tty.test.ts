@@ -22,7 +22,11 @@ describe('interactive main (docker run -it)', () => {
     let out = '';
     const seen = (text: string) =>
       new Promise<void>((resolve, reject) => {
-        const check = () => out.includes(text) && (child.stdout.off('data', check), resolve());
+        const check = () => {
+          if (!out.includes(text)) return;
+          child.stdout.off('data', check);
+          resolve();
+        };
         child.stdout.on('data', check);
         child.once('exit', () => reject(new Error(`exited before "${text}":\n${out}`)));
         check();

@@ -84,7 +84,9 @@ describe.skipIf(NO_UNSHARE)('unmount: task', () => {
           .split('\n')
           .filter(Boolean)
           .map((l) => l.split(':')[0]!);
-      onTestFinished(() => attached().forEach((dev) => execFileSync('losetup', ['-d', dev])));
+      onTestFinished(() => {
+        for (const dev of attached()) execFileSync('losetup', ['-d', dev]);
+      });
       const hooks = writeFile(
         dir,
         'hooks.yaml',

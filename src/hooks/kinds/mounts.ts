@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
-
-/** mountinfo escapes spaces and the like as \040-style octal. */
-const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+import { unescapeMountField } from '../../files/mounts.js';
 
 export function resolved(path: string): string {
   try {
@@ -16,7 +14,7 @@ export function isMountPoint(path: string): boolean {
   const target = resolved(path);
   return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
-    .some((line) => line && unescape(line.split(' ')[4] ?? '') === target);
+    .some((line) => line && unescapeMountField(line.split(' ')[4] ?? '') === target);
 }
 
 /** Processes with a file open, or their working directory, under `path`: what makes umount say EBUSY. */

@@ -31,7 +31,10 @@ export async function runUnmount(spec: UnmountSpec, ctx: KindContext): Promise<K
   const tries = spec.lazy && ctx.beforeEnd ? ctx.beforeEnd(LAZY_RESERVE_MS) : ctx.signal;
   while (!tries.aborted) {
     const r = await run(['umount', spec.path], tries);
-    if (r.code === 0 && !isMountPoint(spec.path)) return (ctx.log(`unmounted ${spec.path}`), { ok: true });
+    if (r.code === 0 && !isMountPoint(spec.path)) {
+      ctx.log(`unmounted ${spec.path}`);
+      return { ok: true };
+    }
     // A umount that succeeded on one of stacked mounts: the next attempt takes the next one.
     if (r.code !== 0) {
       lastError = firstLine(r.output, 'umount', r.code);
@@ -44,7 +47,10 @@ export async function runUnmount(spec: UnmountSpec, ctx: KindContext): Promise<K
   }
   if (spec.lazy) {
     const r = await run(['umount', '-l', spec.path]);
-    if (r.code === 0 && !isMountPoint(spec.path)) return (ctx.log(`lazily unmounted ${spec.path} (still in use until its holders close it)`), { ok: true });
+    if (r.code === 0 && !isMountPoint(spec.path)) {
+      ctx.log(`lazily unmounted ${spec.path} (still in use until its holders close it)`);
+      return { ok: true };
+    }
     lastError = r.output.trim().split('\n')[0] || lastError;
   }
   return { ok: false, error: `${spec.path} is still mounted: ${lastError}` };

@@ -90,11 +90,22 @@ export function startContainer(spec: CtrSpec): Ctr {
   let stderr = '';
   let done = false;
   const waiters = new Set<() => void>();
-  const poke = () => waiters.forEach((w) => w());
-  child.stdout!.on('data', (d) => ((stdout += d), poke()));
-  child.stderr!.on('data', (d) => ((stderr += d), poke()));
+  const poke = () => {
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+    poke();
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+    poke();
+  });
   const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-  void exited.then(() => ((done = true), poke()));
+  void exited.then(() => {
+    done = true;
+    poke();
+  });
   const until = <T>(probe: () => T | undefined, what: string, ms: number) =>
     new Promise<T>((res, rej) => {
       const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);

@@ -32,7 +32,10 @@ describe('log line sink', () => {
     const { r, tryWrite } = reader();
     const sink = createSink({ tryWrite, maxBytes: 10, retryMs: 10 });
     const drained: number[] = [];
-    sink.onDrained = (n) => (drained.push(n), sink.write(`dropped ${n}\n`));
+    sink.onDrained = (n) => {
+      drained.push(n);
+      sink.write(`dropped ${n}\n`);
+    };
     r.stalled = true;
     for (const line of ['aaaa\n', 'bbbb\n', 'cccc\n', 'dddd\n']) sink.write(line);
     vi.advanceTimersByTime(100);

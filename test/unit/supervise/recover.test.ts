@@ -70,7 +70,10 @@ describe('recovery of a killed run (state:)', () => {
   it('after a stop signal during the recovery, starts nothing and does not run postStop again', async () => {
     const { ports, processes, state, emitter, logger } = setup();
     state.owed = { record: { version: 1, since: '2026-11-23T08:00:00.000Z', pid: 1, preStartCompleted: true } };
-    processes.taskExit = (argv) => (argv[0] === 'umount' && emitter.emit('SIGTERM'), 0);
+    processes.taskExit = (argv) => {
+      if (argv[0] === 'umount') emitter.emit('SIGTERM');
+      return 0;
+    };
     expect(await supervise(plan(), ports)).toBe(1);
     expect(processes.calls).toEqual([
       'state lock locked',

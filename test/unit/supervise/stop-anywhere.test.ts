@@ -39,50 +39,102 @@ interface Case {
 
 const once = (fn: () => void) => {
   let done = false;
-  return () => void (done || ((done = true), fn()));
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 };
 
 const CASES: Case[] = [
-  { at: 'the wait for the state lock', arrange: (_, s, stop) => ((s.locks = ['busy', 'busy', 'busy']), (s.onLock = once(stop))), exitCode: 1, postStops: 0 },
+  {
+    at: 'the wait for the state lock',
+    arrange: (_, s, stop) => {
+      s.locks = ['busy', 'busy', 'busy'];
+      s.onLock = once(stop);
+    },
+    exitCode: 1,
+    postStops: 0,
+  },
   {
     at: 'the recovery',
-    arrange: (k, s, stop) => (
-      (s.owed = { record: { version: 1, pid: 7, since: 'then', preStartCompleted: true } }), (k.onSpawn = (c) => c === 'post-stop' && stop())
-    ),
+    arrange: (k, s, stop) => {
+      s.owed = { record: { version: 1, pid: 7, since: 'then', preStartCompleted: true } };
+      k.onSpawn = (c) => c === 'post-stop' && stop();
+    },
     exitCode: 1,
   },
   { at: 'before anything started', arrange: (_, __, stop) => stop(), exitCode: 1 },
-  { at: 'the first preStart task', arrange: (k, _, stop) => ((k.tasks.pre1 = SLOW), (k.onSpawn = (c) => c === 'pre1' && stop())), exitCode: 1 },
-  { at: 'between preStart tasks', arrange: (k, _, stop) => (k.onExit = (c) => c === 'pre1' && stop()), exitCode: 1 },
   {
-    at: 'a preStart task that left a daemon ignoring SIGTERM',
-    arrange: (k, _, stop) => ((k.tasks.pre2 = { ...SLOW, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'pre2' && stop())),
+    at: 'the first preStart task',
+    arrange: (k, _, stop) => {
+      k.tasks.pre1 = SLOW;
+      k.onSpawn = (c) => c === 'pre1' && stop();
+    },
     exitCode: 1,
   },
-  { at: 'main spawning', arrange: (k, _, stop) => ((k.main.spawnMs = 30), (k.onSpawn = (c) => c === 'main' && stop())), exitCode: 143 },
-  { at: 'postStart running', arrange: (k, _, stop) => ((k.tasks['post-start'] = SLOW), (k.onSpawn = (c) => c === 'post-start' && stop())), exitCode: 143 },
+  {
+    at: 'between preStart tasks',
+    arrange: (k, _, stop) => {
+      k.onExit = (c) => c === 'pre1' && stop();
+    },
+    exitCode: 1,
+  },
+  {
+    at: 'a preStart task that left a daemon ignoring SIGTERM',
+    arrange: (k, _, stop) => {
+      k.tasks.pre2 = { ...SLOW, leaves: STUBBORN };
+      k.onSpawn = (c) => c === 'pre2' && stop();
+    },
+    exitCode: 1,
+  },
+  {
+    at: 'main spawning',
+    arrange: (k, _, stop) => {
+      k.main.spawnMs = 30;
+      k.onSpawn = (c) => c === 'main' && stop();
+    },
+    exitCode: 143,
+  },
+  {
+    at: 'postStart running',
+    arrange: (k, _, stop) => {
+      k.tasks['post-start'] = SLOW;
+      k.onSpawn = (c) => c === 'post-start' && stop();
+    },
+    exitCode: 143,
+  },
   {
     at: 'preStop running',
-    arrange: (k, _, stop) => ((k.tasks['post-start'] = SLOW), (k.onSpawn = (c) => (c === 'post-start' || c === 'pre-stop') && stop())),
+    arrange: (k, _, stop) => {
+      k.tasks['post-start'] = SLOW;
+      k.onSpawn = (c) => (c === 'post-start' || c === 'pre-stop') && stop();
+    },
     exitCode: 143,
   },
   {
     at: 'each escalation step (main ignores SIGTERM and leaves an orphan that does too)',
-    arrange: (k, _, stop) => (
-      (k.main = { ...STUBBORN, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop()), (k.onKill = (c) => c === 'main' && stop())
-    ),
+    arrange: (k, _, stop) => {
+      k.main = { ...STUBBORN, leaves: STUBBORN };
+      k.onSpawn = (c) => c === 'post-start' && stop();
+      k.onKill = (c) => c === 'main' && stop();
+    },
     exitCode: 137,
   },
   {
     at: 'the wait for what a self-exited main left',
-    arrange: (k, _, stop) => (
-      (k.main = { ...STUBBORN, exitsAfterMs: 20, code: 3, leaves: STUBBORN }), (k.onKill = (c, s) => c.startsWith('orphan') && s === 'SIGTERM' && stop())
-    ),
+    arrange: (k, _, stop) => {
+      k.main = { ...STUBBORN, exitsAfterMs: 20, code: 3, leaves: STUBBORN };
+      k.onKill = (c, s) => c.startsWith('orphan') && s === 'SIGTERM' && stop();
+    },
     exitCode: 3,
   },
   {
     at: 'postStop running',
-    arrange: (k, _, stop) => ((k.main = { ...STUBBORN, exitsAfterMs: 20, code: 0 }), (k.onSpawn = (c) => c === 'post-stop' && stop())),
+    arrange: (k, _, stop) => {
+      k.main = { ...STUBBORN, exitsAfterMs: 20, code: 0 };
+      k.onSpawn = (c) => c === 'post-stop' && stop();
+    },
     exitCode: 0,
   },
 ];
@@ -105,7 +157,10 @@ describe('a stop signal at every await point of the lifecycle', () => {
     };
     const postStopAt: number[] = [];
     const spawnTask = k.spawnTask.bind(k);
-    k.spawnTask = (argv, env) => (argv[0] === 'post-stop' && postStopAt.push(performance.now()), spawnTask(argv, env));
+    k.spawnTask = (argv, env) => {
+      if (argv[0] === 'post-stop') postStopAt.push(performance.now());
+      return spawnTask(argv, env);
+    };
     arrange(k, state, stop);
     const code = await supervise(plan(), { signals, processes: k, clock: realTimeClock, logger, state });
     signals.dispose();
@@ -136,7 +191,10 @@ describe('what the log says about a stop', () => {
   };
 
   it('a stop signal during preStart is logged at info, with the phase it came in', async () => {
-    const { code, events } = await run((k, stop) => ((k.tasks.pre1 = SLOW), (k.onSpawn = (c) => c === 'pre1' && stop())));
+    const { code, events } = await run((k, stop) => {
+      k.tasks.pre1 = SLOW;
+      k.onSpawn = (c) => c === 'pre1' && stop();
+    });
     expect(code).toBe(1);
     const start = events.find((e) => e.event === 'stop.start')!;
     expect(start).toEqual({ event: 'stop.start', signal: 'SIGTERM', phase: 'preStart' });
@@ -145,9 +203,10 @@ describe('what the log says about a stop', () => {
   });
 
   it("SIGKILL after main is gone goes to what it left, and says so rather than naming main's freed pid", async () => {
-    const { events } = await run(
-      (k, stop) => ((k.main = { diesOn: ['SIGTERM'], afterMs: 0, leaves: STUBBORN }), (k.onSpawn = (c) => c === 'post-start' && stop())),
-    );
+    const { events } = await run((k, stop) => {
+      k.main = { diesOn: ['SIGTERM'], afterMs: 0, leaves: STUBBORN };
+      k.onSpawn = (c) => c === 'post-start' && stop();
+    });
     const kill = events.find((e) => e.event === 'stop.escalate' && e.signal === 'SIGKILL')!;
     expect(kill).toMatchObject({ to: 'leftovers' });
     expect(describeEvent(kill)).toMatch(/^still running after \d+ms: sending SIGKILL to what main \(pid \d+\) left$/);

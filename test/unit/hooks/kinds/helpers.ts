@@ -61,7 +61,12 @@ export function expectNoLeakedHandles(): void {
     for (const { server, sockets, closed } of servers.splice(0)) {
       if (server.listening) server.close();
       // A socket's 'close' comes once its handle is gone; the server's own 'close' can come earlier.
-      await Promise.all([...sockets].map((s) => (s.destroy(), once(s, 'close'))));
+      await Promise.all(
+        [...sockets].map((s) => {
+          s.destroy();
+          return once(s, 'close');
+        }),
+      );
       await closed;
     }
     // fetch's socket closes a few loop turns after the call returns, and undici's own clock timer lingers

@@ -15,7 +15,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       return await real.lstat(...args);
     } finally {
       looks.done++;
-      looks.next.splice(0).forEach((f) => f());
+      for (const f of looks.next.splice(0)) f();
     }
   }) as typeof real.lstat;
   return { ...real, lstat };
