@@ -1,17 +1,22 @@
 // The single executable (dist/hookvisor, scripts/sea.mjs): the integration tier's smoke cases, run
 // against a copy this test builds, so the build itself is covered as well as what it makes.
 import { spawn } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSea } from '../../scripts/sea.mjs';
-import { eventsNamed, fixture, type Hv, killLeftovers, ROOT, readMarks, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
+import { eventsNamed, fixture, type Hv, killLeftovers, readMarks, runHookvisor, startHookvisor, tempDir, writeFile } from '../helpers/hookvisor.js';
 import { killPid1s, NO_UNSHARE, startAsPid1 } from '../helpers/pid1.js';
 
-// Not under /tmp: the read-only cases mount over it.
-const work = join(ROOT, 'dist/sea-test');
+// Not under /tmp, /run, /var/tmp or /dev/shm, the read-only cases mount over them (a checkout may be there too).
+const work = join('/var/cache', `hookvisor-sea-test-${process.pid}`);
+/** exit-with.sh, copied beside the executable, where the read-only cases do not hide it. */
+const exitWith = join(work, 'exit-with.sh');
 let exe: string[] = [];
-beforeAll(async () => void (exe = [await buildSea({ out: join(work, 'hookvisor') })]), 60_000);
+beforeAll(async () => {
+  exe = [await buildSea({ out: join(work, 'hookvisor') })];
+  copyFileSync(fixture('exit-with.sh'), exitWith);
+}, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const inMounts = new Set<Hv>();
 afterEach(() => {
@@ -78,7 +83,7 @@ describe('the single executable', () => {
 
   it.skipIf(NO_UNSHARE)('with no writable place that may run it, warns pid1.degraded once, naming each place, and still supervises', async () => {
     const setup = 'mount --bind -o remount,ro / && for d in /tmp /run /var/tmp /dev/shm; do mount -t tmpfs -o ro tmpfs $d; done';
-    const hv = startInMounts(setup, ['--', fixture('exit-with.sh'), '4']);
+    const hv = startInMounts(setup, ['--', exitWith, '4']);
     expect((await hv.exited).code).toBe(4);
     const warnings = eventsNamed(hv.events(), 'pid1.degraded');
     expect(warnings).toHaveLength(1);
