@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchOutput } from './watch-output.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The shipped artifact: the bundle that `npm run build` makes (HOOKVISOR_TEST_CLI: another build, to show a test fails on it). */
@@ -58,66 +59,23 @@ export function startHookvisor(args: readonly string[], opts: StartOptions = {})
     env: { ...process.env, HOOKVISOR_HOOKS: undefined, HOOKVISOR_LOG_LEVEL: 'debug', ...opts.env } as NodeJS.ProcessEnv,
     stdio: [opts.stdin ?? 'ignore', 'pipe', opts.stderr ?? 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  const waiters = new Set<() => void>();
-  const poke = () => {
-    for (const w of waiters) w();
-  };
-  child.stdout!.on('data', (d) => {
-    stdout += d;
-    poke();
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-    poke();
-  });
   const exited = new Promise<Exit>((res) => child.on('close', (code, signal) => res({ code, signal })));
-  let done = false;
-  void exited.then(() => {
-    done = true;
-    poke();
-  });
-  /** Resolves with the first defined value of `probe`, re-checked on every output chunk and at exit. */
-  const until = <T>(probe: () => T | undefined, what: string, ms: number) =>
-    new Promise<T>((res, rej) => {
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
-      const check = () => {
-        const value = probe();
-        if (value !== undefined) finish(undefined, value);
-        else if (done) finish(new Error(`hookvisor exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-      };
-      const finish = (err?: Error, value?: T) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        err ? rej(err) : res(value as T);
-      };
-      waiters.add(check);
-      check();
-    });
+  const watched = watchOutput(child, exited, 'hookvisor', 10_000);
   const hv: Hv = {
     child,
     get stdout() {
-      return stdout;
+      return watched.stdout;
     },
     get stderr() {
-      return stderr;
+      return watched.stderr;
     },
     exited,
-    waitFor(text, stream = 'stdout', ms = 10_000) {
-      const found = () => {
-        const out = stream === 'stdout' ? stdout : stderr;
-        return typeof text === 'string' ? out.includes(text) : text.test(out);
-      };
-      return until(() => (found() ? true : undefined), `${String(text)} on ${stream}`, ms).then(() => undefined);
-    },
-    waitForEvent(pred, ms = 10_000) {
-      return until(() => parseEvents(stderr).find(pred), `a log event matching ${pred.toString()}`, ms);
-    },
+    waitFor: watched.waitFor,
+    waitForEvent: watched.waitForEvent,
     signal(sig) {
       child.kill(sig);
     },
-    events: () => parseEvents(stderr),
+    events: () => parseEvents(watched.stderr),
   };
   // In a PID namespace main's pid means another process out here: test/helpers/pid1.ts cleans those up.
   if (!opts.prefix?.includes('unshare')) running.add(hv);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, type LogRecord, parseEvents, readMarks } from '../../helpers/hookvisor.js';
+import { watchOutput } from '../../helpers/watch-output.js';
 import { type Done, podman, podmanSpawn } from './podman.js';
 import type { Rootfs } from './rootfs.js';
 
@@ -86,63 +87,21 @@ export function prepare(spec: CtrSpec): { name: string; dir: string } {
 export function startContainer(spec: CtrSpec): Ctr {
   const { name, dir } = prepare(spec);
   const child = podmanSpawn(runArgs(spec, name, dir));
-  let stdout = '';
-  let stderr = '';
-  let done = false;
-  const waiters = new Set<() => void>();
-  const poke = () => {
-    for (const w of waiters) w();
-  };
-  child.stdout!.on('data', (d) => {
-    stdout += d;
-    poke();
-  });
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-    poke();
-  });
   const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-  void exited.then(() => {
-    done = true;
-    poke();
-  });
-  const until = <T>(probe: () => T | undefined, what: string, ms: number) =>
-    new Promise<T>((res, rej) => {
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
-      const check = () => {
-        const value = probe();
-        if (value !== undefined) finish(undefined, value);
-        else if (done) finish(new Error(`the container exited before ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-      };
-      const finish = (err?: Error, value?: T) => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        err ? rej(err) : res(value as T);
-      };
-      waiters.add(check);
-      check();
-    });
+  const watched = watchOutput(child, exited, 'the container', 15_000);
   return {
     name,
     dir,
     get stdout() {
-      return stdout;
+      return watched.stdout;
     },
     get stderr() {
-      return stderr;
+      return watched.stderr;
     },
     exited,
-    waitFor(text, stream = 'stdout', ms = 15_000) {
-      const found = () => {
-        const out = stream === 'stdout' ? stdout : stderr;
-        return typeof text === 'string' ? out.includes(text) : text.test(out);
-      };
-      return until(() => (found() ? true : undefined), `${String(text)} on ${stream}`, ms).then(() => undefined);
-    },
-    waitForEvent(pred, ms = 15_000) {
-      return until(() => parseEvents(stderr).find(pred), `a log event matching ${pred.toString()}`, ms);
-    },
-    events: () => parseEvents(stderr),
+    waitFor: watched.waitFor,
+    waitForEvent: watched.waitForEvent,
+    events: () => parseEvents(watched.stderr),
     marks: () => readMarks(join(dir, 'marks')),
     exec: (argv) => podman(['exec', name, ...argv]),
   };
